@@ -1,0 +1,159 @@
+/*
+ * The SBC configuration: one libconfig file (conf/sbc.conf documents every
+ * key) loaded into the typed, validated struct cfg below.
+ *
+ * sbcd, sbc-dataplane and sbcctl all read the same file, so this module is
+ * linked into all three programs.  A struct cfg is plain data with fixed-size
+ * arrays: it owns no pointers, can be copied with memcpy and is freed with
+ * cfg_free().
+ *
+ * Loading is all or nothing: any unknown key, wrong type, out-of-range value,
+ * overlap (port ranges, listen sockets, names) or missing required setting
+ * fails the load with "FILE:LINE: what is wrong".
+ */
+#ifndef SBC_CFG_H
+#define SBC_CFG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+
+#define CFG_NAME_MAX 32		/* realm, port names: [a-z0-9_-]{1,31} */
+#define CFG_PATH_MAX 256
+#define CFG_ERR_MAX 512		/* size of the buffer for a load error */
+#define CFG_MAX_REALMS 8
+#define CFG_MAX_LISTEN 8	/* SIP sockets per realm */
+#define CFG_MAX_DP_PORTS 8
+#define CFG_MAX_EAL_ARGS 32
+#define CFG_EAL_ARG_MAX 128
+
+enum cfg_transport {
+	CFG_TRANSPORT_UDP,
+	CFG_TRANSPORT_TCP,
+	CFG_TRANSPORT_TLS,
+};
+
+enum cfg_srtp_policy {
+	CFG_SRTP_OFF,
+	CFG_SRTP_OPTIONAL,
+	CFG_SRTP_REQUIRED,
+};
+
+/* An IPv4 or IPv6 address as configured, with its text form kept for logs. */
+struct cfg_ip {
+	int af;				/* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} u;
+	char text[INET6_ADDRSTRLEN];
+};
+
+struct cfg_listen {
+	enum cfg_transport transport;
+	struct cfg_ip addr;
+	uint16_t port;
+};
+
+struct cfg_realm {
+	char name[CFG_NAME_MAX];
+	struct cfg_listen listen[CFG_MAX_LISTEN];
+	unsigned n_listen;
+	struct cfg_ip media_addr;	/* owned by the dataplane */
+	uint16_t media_port_min;	/* inclusive, even */
+	uint16_t media_port_max;	/* inclusive */
+	enum cfg_srtp_policy srtp;
+	char tls_cert[CFG_PATH_MAX];	/* required when a listen is tls */
+	char tls_key[CFG_PATH_MAX];
+};
+
+struct cfg_dp_port {
+	char name[CFG_NAME_MAX];
+	char device[CFG_PATH_MAX];	/* PCI address or vdev string */
+	char realm[CFG_NAME_MAX];	/* realm whose media address it owns */
+	struct cfg_ip gateway;		/* next hop; af == 0 when on-link */
+	uint16_t rx_queues;
+};
+
+struct cfg_dataplane {
+	char eal_args[CFG_MAX_EAL_ARGS][CFG_EAL_ARG_MAX];
+	unsigned n_eal_args;
+	char lcores[64];		/* EAL -l list, e.g. "0-1" */
+	uint32_t flow_table_size;	/* entries, power of two */
+	uint32_t mbufs;			/* mbuf pool size */
+	uint16_t burst;			/* rx/tx burst size */
+	struct cfg_dp_port ports[CFG_MAX_DP_PORTS];
+	unsigned n_ports;
+};
+
+struct cfg_timers {
+	uint32_t rtp_timeout;		/* seconds without media, 0 = off */
+	uint32_t session_expires;	/* RFC 4028 Session-Expires, seconds */
+	uint32_t min_se;		/* RFC 4028 Min-SE, >= 90 */
+	uint32_t max_call_duration;	/* seconds, 0 = unlimited */
+	uint32_t registration_min;	/* seconds */
+	uint32_t registration_max;	/* seconds */
+};
+
+struct cfg_limits {
+	uint32_t max_calls;
+	uint32_t max_cps;
+	uint32_t max_registrations;
+	uint32_t ctl_max_clients;
+	uint32_t ctl_max_request;	/* bytes per control request */
+};
+
+struct cfg_paths {
+	char store_dir[CFG_PATH_MAX];
+	uint64_t store_max_mb;		/* LMDB map size */
+	char flow_table[CFG_NAME_MAX];	/* POSIX shm name without '/' */
+	char control_socket[CFG_PATH_MAX];
+	char pid_file[CFG_PATH_MAX];
+};
+
+struct cfg_log {
+	enum log_level level;
+};
+
+struct cfg {
+	char file[CFG_PATH_MAX];	/* where it was loaded from */
+	struct cfg_log log;
+	struct cfg_paths paths;
+	struct cfg_realm realms[CFG_MAX_REALMS];
+	unsigned n_realms;
+	struct cfg_dataplane dp;
+	struct cfg_timers timers;
+	struct cfg_limits limits;
+};
+
+/**
+ * cfg_load - read and validate a configuration file
+ * @path: file to read
+ * @err: receives "FILE:LINE: what is wrong" on failure
+ * @errlen: size of @err (CFG_ERR_MAX is enough)
+ *
+ * @return a new struct cfg, or NULL with errno set (ENOENT, EINVAL, ENOMEM)
+ * and @err filled.
+ */
+struct cfg *cfg_load(const char *path, char *err, size_t errlen);
+
+/**
+ * cfg_load_string - as cfg_load(), from text in memory
+ * @name: used as FILE in error messages
+ */
+struct cfg *cfg_load_string(const char *text, const char *name, char *err,
+			    size_t errlen);
+
+/* cfg_free - release a struct cfg; accepts NULL. */
+void cfg_free(struct cfg *cfg);
+
+/* cfg_realm_find - the realm called @name, or NULL. */
+const struct cfg_realm *cfg_realm_find(const struct cfg *cfg, const char *name);
+
+const char *cfg_transport_name(enum cfg_transport t);
+const char *cfg_srtp_name(enum cfg_srtp_policy p);
+
+#endif
