@@ -135,8 +135,13 @@ struct cfg {
  * @err: receives "FILE:LINE: what is wrong" on failure
  * @errlen: size of @err (CFG_ERR_MAX is enough)
  *
- * @return a new struct cfg, or NULL with errno set (ENOENT, EINVAL, ENOMEM)
- * and @err filled.
+ * Only regular files up to 1 MiB are read; @include is refused (the
+ * configuration is one file).
+ *
+ * @return a new struct cfg, or NULL with errno set and @err filled:
+ * ENOENT, EACCES (or another open(2)/read(2) error), EISDIR, EFBIG (too
+ * large), ENAMETOOLONG (@path longer than CFG_PATH_MAX - 1), EINVAL (bad
+ * configuration; @err then reads "FILE:LINE: what is wrong"), ENOMEM.
  */
 struct cfg *cfg_load(const char *path, char *err, size_t errlen);
 
@@ -153,7 +158,20 @@ void cfg_free(struct cfg *cfg);
 /* cfg_realm_find - the realm called @name, or NULL. */
 const struct cfg_realm *cfg_realm_find(const struct cfg *cfg, const char *name);
 
+/* "udp", "tcp", "tls"; "off", "optional", "required"; "?" if out of range. */
 const char *cfg_transport_name(enum cfg_transport t);
 const char *cfg_srtp_name(enum cfg_srtp_policy p);
+
+/**
+ * cfg_ip_parse - an IPv4 or IPv6 address in text form to a struct cfg_ip
+ * @text: dotted quad or RFC 4291 text; no port, prefix length or zone
+ * @out: receives the address, with text set to its canonical form
+ *
+ * @return 0, or -EINVAL when @text is not an address (@out untouched).
+ */
+int cfg_ip_parse(const char *text, struct cfg_ip *out);
+
+/* cfg_ip_equal - same family and same address (two unset ones are equal). */
+bool cfg_ip_equal(const struct cfg_ip *a, const struct cfg_ip *b);
 
 #endif

@@ -30,7 +30,9 @@ void log_init(const char *ident, bool use_syslog, enum log_level level)
 	logger.ident = ident;
 	logger.level = level;
 	if (use_syslog && !logger.syslog_open) {
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		/* LOG_PERROR: until a daemon detaches from its terminal, the
+		 * operator who started it sees start-up errors too. */
+		openlog(ident, LOG_PID | LOG_NDELAY | LOG_PERROR, LOG_DAEMON);
 		logger.syslog_open = true;
 	}
 }

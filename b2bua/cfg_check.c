@@ -1,0 +1,203 @@
+/*
+ * Configuration rules that relate several settings, applied after the schema
+ * walk has filled struct cfg with values that are each valid on their own:
+ * duplicate names and sockets, overlapping media port ranges, TLS material,
+ * dataplane ports and the realms they serve, timer ordering.
+ */
+#include "cfg_pvt.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* "realms.[7].sip.[7]", "dataplane.ports.[7]" */
+#define BASE_LEN 48
+
+/* "udp 192.0.2.1:5060", "tls [2001:db8::1]:5061" */
+static const char *sockname(char *buf, size_t len, const struct cfg_listen *l)
+{
+	snprintf(buf, len, l->addr.af == AF_INET6 ? "%s [%s]:%u" : "%s %s:%u",
+		 cfg_transport_name(l->transport), l->addr.text, l->port);
+	return buf;
+}
+
+/* TCP and TLS listeners both bind a TCP port, so they collide. */
+static bool same_socket(const struct cfg_listen *a, const struct cfg_listen *b)
+{
+	bool a_udp = a->transport == CFG_TRANSPORT_UDP;
+	bool b_udp = b->transport == CFG_TRANSPORT_UDP;
+
+	return a_udp == b_udp && a->port == b->port &&
+	       cfg_ip_equal(&a->addr, &b->addr);
+}
+
+/* Listen @li of realm @ri against TLS material and every earlier socket. */
+static int check_listen(struct cfg_ctx *c, struct cfg *cfg, unsigned ri,
+			unsigned li)
+{
+	struct cfg_realm *r = &cfg->realms[ri];
+	struct cfg_listen *l = &r->listen[li];
+	char rbase[BASE_LEN], lbase[BASE_LEN], a[96], b[96];
+
+	snprintf(rbase, sizeof(rbase), "realms.[%u]", ri);
+	snprintf(lbase, sizeof(lbase), "realms.[%u].sip.[%u]", ri, li);
+	/* Left out, the port is the transport's well-known one. */
+	if (!l->port)
+		l->port = l->transport == CFG_TRANSPORT_TLS ? 5061 : 5060;
+	if (l->transport == CFG_TRANSPORT_TLS && !r->tls_cert[0])
+		return cfg_fail_key(c, rbase, "tls_cert",
+				    "required because %s uses tls", lbase);
+	if (l->transport == CFG_TRANSPORT_TLS && !r->tls_key[0])
+		return cfg_fail_key(c, rbase, "tls_key",
+				    "required because %s uses tls", lbase);
+	for (unsigned rj = 0; rj <= ri; rj++) {
+		const struct cfg_realm *o = &cfg->realms[rj];
+		unsigned n = rj == ri ? li : o->n_listen;
+
+		for (unsigned lj = 0; lj < n; lj++)
+			if (same_socket(l, &o->listen[lj]))
+				return cfg_fail_key(c, lbase, NULL,
+						    "%s: already bound by realms.[%u].sip.[%u] (%s)",
+						    sockname(a, sizeof(a), l), rj, lj,
+						    sockname(b, sizeof(b), &o->listen[lj]));
+	}
+	return 0;
+}
+
+/* Realm @i against itself and the realms before it. */
+static int check_realm(struct cfg_ctx *c, struct cfg *cfg, unsigned i)
+{
+	const struct cfg_realm *r = &cfg->realms[i];
+	char base[BASE_LEN];
+	int ret;
+
+	snprintf(base, sizeof(base), "realms.[%u]", i);
+	for (unsigned j = 0; j < i; j++)
+		if (strcmp(r->name, cfg->realms[j].name) == 0)
+			return cfg_fail_key(c, base, "name",
+					    "realm \"%s\" is already defined by realms.[%u]",
+					    r->name, j);
+	if (r->media_port_max <= r->media_port_min)
+		return cfg_fail_key(c, base, "media_ports.max",
+				    "must be greater than min (%u)",
+				    r->media_port_min);
+	/*
+	 * Ranges may not overlap even on different media addresses: a media
+	 * port then names its realm on its own, and realms can come to share
+	 * one address without renumbering.
+	 */
+	for (unsigned j = 0; j < i; j++) {
+		const struct cfg_realm *o = &cfg->realms[j];
+
+		if (r->media_port_min <= o->media_port_max &&
+		    o->media_port_min <= r->media_port_max)
+			return cfg_fail_key(c, base, "media_ports",
+					    "%u-%u overlaps realm \"%s\" (%u-%u)",
+					    r->media_port_min, r->media_port_max,
+					    o->name, o->media_port_min,
+					    o->media_port_max);
+	}
+	for (unsigned li = 0; li < r->n_listen; li++) {
+		ret = check_listen(c, cfg, i, li);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The dataplane answers ARP/ND for a media address, so the kernel must not
+ * own it as well, as it does every SIP listen address.
+ */
+static int check_media_addresses(struct cfg_ctx *c, const struct cfg *cfg)
+{
+	char base[BASE_LEN];
+
+	for (unsigned i = 0; i < cfg->n_realms; i++) {
+		const struct cfg_realm *r = &cfg->realms[i];
+
+		snprintf(base, sizeof(base), "realms.[%u]", i);
+		for (unsigned j = 0; j < cfg->n_realms; j++)
+			for (unsigned l = 0; l < cfg->realms[j].n_listen; l++)
+				if (cfg_ip_equal(&r->media_addr,
+						 &cfg->realms[j].listen[l].addr))
+					return cfg_fail_key(c, base, "media_address",
+							    "%s is also the SIP address of realms.[%u].sip.[%u]",
+							    r->media_addr.text, j, l);
+	}
+	return 0;
+}
+
+/* Dataplane port @i against its realm and the ports before it. */
+static int check_dp_port(struct cfg_ctx *c, const struct cfg *cfg, unsigned i)
+{
+	const struct cfg_dp_port *p = &cfg->dp.ports[i];
+	const struct cfg_realm *r = cfg_realm_find(cfg, p->realm);
+	char base[BASE_LEN];
+
+	snprintf(base, sizeof(base), "dataplane.ports.[%u]", i);
+	for (unsigned j = 0; j < i; j++) {
+		const struct cfg_dp_port *o = &cfg->dp.ports[j];
+
+		if (strcmp(p->name, o->name) == 0)
+			return cfg_fail_key(c, base, "name",
+					    "port \"%s\" is already defined by dataplane.ports.[%u]",
+					    p->name, j);
+		if (strcmp(p->device, o->device) == 0)
+			return cfg_fail_key(c, base, "device",
+					    "already used by port \"%s\"", o->name);
+	}
+	if (!r)
+		return cfg_fail_key(c, base, "realm", "unknown realm \"%s\"",
+				    p->realm);
+	if (p->gateway.af && p->gateway.af != r->media_addr.af)
+		return cfg_fail_key(c, base, "gateway",
+				    "%s is not of the same family as realm \"%s\"'s media_address %s",
+				    p->gateway.text, r->name, r->media_addr.text);
+	/*
+	 * Two ports answering ARP for one address would fight over it.  The
+	 * earlier ports' realms exist: they were checked on earlier calls.
+	 */
+	for (unsigned j = 0; j < i; j++) {
+		const struct cfg_dp_port *o = &cfg->dp.ports[j];
+		const struct cfg_realm *orealm = cfg_realm_find(cfg, o->realm);
+
+		if (cfg_ip_equal(&r->media_addr, &orealm->media_addr))
+			return cfg_fail_key(c, base, "realm",
+					    "media address %s of realm \"%s\" is already owned by port \"%s\"",
+					    r->media_addr.text, r->name, o->name);
+	}
+	return 0;
+}
+
+static int check_timers(struct cfg_ctx *c, const struct cfg_timers *t)
+{
+	if (t->session_expires < t->min_se)
+		return cfg_fail_key(c, "timers", "session_expires",
+				    "must be at least min_se (%u)", t->min_se);
+	if (t->registration_min > t->registration_max)
+		return cfg_fail_key(c, "timers", "registration_min",
+				    "must not exceed registration_max (%u)",
+				    t->registration_max);
+	return 0;
+}
+
+int cfg_check(struct cfg_ctx *c, struct cfg *cfg)
+{
+	int ret;
+
+	for (unsigned i = 0; i < cfg->n_realms; i++) {
+		ret = check_realm(c, cfg, i);
+		if (ret)
+			return ret;
+	}
+	ret = check_media_addresses(c, cfg);
+	if (ret)
+		return ret;
+	for (unsigned i = 0; i < cfg->dp.n_ports; i++) {
+		ret = check_dp_port(c, cfg, i);
+		if (ret)
+			return ret;
+	}
+	return check_timers(c, &cfg->timers);
+}
