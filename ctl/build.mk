@@ -1,2 +1,2 @@
 # sbcctl: its own sources plus the shared configuration (to find the socket).
-CTL_SRCS := $(wildcard ctl/*.c) b2bua/cfg.c b2bua/log.c
+CTL_SRCS := $(wildcard ctl/*.c) $(CFG_SRCS)

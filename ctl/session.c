@@ -1,0 +1,237 @@
+/*
+ * Running one sbcctl command against the daemon; see session.h.
+ */
+#include "session.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "ctl_registry.h"	/* the error codes sbcd sends */
+#include "render.h"
+#include "words.h"
+
+static void complain(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void complain(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sbcctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* report a failed call; return the exit status it maps to */
+static int call_failed(const struct ctl_session *s, int ret,
+		       const struct ctl_client_error *err)
+{
+	char *msg;
+
+	if (ret != -EREMOTEIO) {
+		complain("%s: %s", s->socket, strerror(-ret));
+		return ret == -ENOMEM ? CTL_EXIT_FAILED : CTL_EXIT_UNREACHABLE;
+	}
+	msg = ctl_render_escape(err->message);
+	complain("%s", msg ? msg : err->message);
+	free(msg);
+	/* the operator typed something wrong */
+	if (err->code == CTL_ERR_METHOD_NOT_FOUND ||
+	    err->code == CTL_ERR_INVALID_PARAMS)
+		return CTL_EXIT_USAGE;
+	return CTL_EXIT_FAILED;
+}
+
+/* connect and refresh the command list; NULL after reporting why */
+static struct ctl_client *session_open(struct ctl_session *s, int *rc,
+				       bool quiet)
+{
+	struct ctl_client_error err;
+	struct ctl_client *c;
+	json_t *help;
+	int ret;
+
+	c = ctl_client_connect(s->socket);
+	if (!c) {
+		if (!quiet)
+			complain("cannot connect to %s: %s", s->socket,
+				 strerror(errno));
+		*rc = CTL_EXIT_UNREACHABLE;
+		return NULL;
+	}
+	ret = ctl_client_call(c, "ctl.help", NULL, &help, &err);
+	if (ret == 0 && !json_is_array(help)) {
+		json_decref(help);
+		ret = -EPROTO;
+	}
+	if (ret < 0) {
+		*rc = quiet ? (ret == -EREMOTEIO ? CTL_EXIT_FAILED
+						 : CTL_EXIT_UNREACHABLE)
+			    : call_failed(s, ret, &err);
+		ctl_client_close(c);
+		return NULL;
+	}
+	json_decref(s->help);
+	s->help = help;
+	*rc = CTL_EXIT_OK;
+	return c;
+}
+
+int ctl_session_fetch_help(struct ctl_session *s)
+{
+	int rc;
+
+	ctl_client_close(session_open(s, &rc, true));
+	return rc;
+}
+
+/* the words joined by spaces, escaped for the terminal */
+static char *words_text(char *const *argv, size_t argc)
+{
+	size_t len = 1, i;
+	char *joined, *text;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	joined = malloc(len);
+	if (!joined)
+		return NULL;
+	joined[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(joined, " ");
+		strcat(joined, argv[i]);
+	}
+	text = ctl_render_escape(joined);
+	free(joined);
+	return text;
+}
+
+/* explain words that name no command */
+static int unknown_command(const struct ctl_session *s, char *const *argv,
+			   size_t argc)
+{
+	char **next = ctl_words_next(s->help, argv, argc, "");
+	char *typed = words_text(argv, argc);
+
+	if (!next || !typed) {
+		complain("%s", strerror(ENOMEM));
+	} else if (next[0]) {
+		fprintf(stderr, "sbcctl: incomplete command '%s'; it goes on with:",
+			typed);
+		for (size_t i = 0; next[i]; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", next[i]);
+		fputc('\n', stderr);
+	} else {
+		complain("unknown command '%s'; try 'help'", typed);
+	}
+	ctl_words_free(next);
+	free(typed);
+	return CTL_EXIT_USAGE;
+}
+
+/* the words after the command's own as a JSON array of strings */
+static json_t *make_params(char *const *argv, size_t argc, int *rc)
+{
+	json_t *params = json_array();
+
+	*rc = CTL_EXIT_FAILED;
+	if (!params)
+		return NULL;
+	for (size_t i = 0; i < argc; i++) {
+		json_t *s = json_string(argv[i]);
+
+		if (!s) {
+			char *text = ctl_render_escape(argv[i]);
+
+			complain("argument '%s' is not valid UTF-8",
+				 text ? text : "?");
+			free(text);
+			*rc = CTL_EXIT_USAGE;
+			json_decref(params);
+			return NULL;
+		}
+		if (json_array_append_new(params, s) < 0) {
+			json_decref(params);
+			return NULL;
+		}
+	}
+	return params;
+}
+
+static int print_result(const struct ctl_session *s, const char *method,
+			const json_t *result)
+{
+	char *text;
+	int ret = 0;
+
+	if (s->json) {
+		text = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY |
+					  JSON_PRESERVE_ORDER);
+		if (!text)
+			ret = -ENOMEM;
+		else if (printf("%s\n", text) < 0)
+			ret = -EIO;
+		free(text);
+	} else if (strcmp(method, "ctl.help") == 0) {
+		ret = ctl_render_help(stdout, result);
+	} else {
+		ret = ctl_render(stdout, result);
+	}
+	if (fflush(stdout) == EOF && ret == 0)
+		ret = -errno;
+	if (ret < 0) {
+		complain("output: %s", strerror(-ret));
+		return CTL_EXIT_FAILED;
+	}
+	return CTL_EXIT_OK;
+}
+
+int ctl_session_run(struct ctl_session *s, char *const *argv, size_t argc)
+{
+	struct ctl_client_error err;
+	struct ctl_client *c;
+	const json_t *cmd;
+	json_t *params = NULL, *result = NULL;
+	const char *method;
+	size_t consumed;
+	int rc, ret;
+
+	c = session_open(s, &rc, false);
+	if (!c)
+		return rc;
+	cmd = ctl_words_match(s->help, argv, argc, &consumed);
+	method = json_string_value(json_object_get(cmd, "method"));
+	if (!method) {
+		rc = unknown_command(s, argv, argc);
+		goto out;
+	}
+	params = make_params(argv + consumed, argc - consumed, &rc);
+	if (!params) {
+		if (rc != CTL_EXIT_USAGE)
+			complain("%s", strerror(ENOMEM));
+		goto out;
+	}
+	ret = ctl_client_call(c, method, params, &result, &err);
+	if (ret < 0)
+		rc = call_failed(s, ret, &err);
+	else
+		rc = print_result(s, method, result);
+out:
+	json_decref(result);
+	json_decref(params);
+	ctl_client_close(c);
+	return rc;
+}
+
+void ctl_session_uninit(struct ctl_session *s)
+{
+	json_decref(s->help);
+	s->help = NULL;
+}
