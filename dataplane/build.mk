@@ -1,2 +1,2 @@
 # sbc-dataplane: its own sources plus the shared configuration and logging.
-DP_SRCS := $(wildcard dataplane/*.c) b2bua/cfg.c b2bua/log.c
+DP_SRCS := $(wildcard dataplane/*.c) $(CFG_SRCS)

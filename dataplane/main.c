@@ -1,0 +1,247 @@
+/*
+ * sbc-dataplane: the DPDK forwarding plane of the SBC.
+ *
+ *   sbc-dataplane [-c CONFIG] [-f] [--check] [-V]
+ *
+ * Loads the configuration, builds the EAL command line from it
+ * (eal_args.c), brings the ports up (port.c), runs the receive loop on
+ * every worker lcore (lcore.c) and answers telemetry (stats.c).  The main
+ * lcore forwards nothing: it waits for SIGINT/SIGTERM on a signalfd and
+ * runs the one-second statistics tick.
+ *
+ * It stays in the foreground either way; -f only sends the log to stderr
+ * instead of syslog, for a supervisor that keeps stderr or for a terminal.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_version.h>
+
+#include "cfg.h"
+#include "ctx.h"
+#include "eal_args.h"
+#include "lcore.h"
+#include "log.h"
+#include "port.h"
+#include "stats.h"
+#include "version.h"
+
+#define PROG "sbc-dataplane"
+#define DEFAULT_CONFIG "/etc/sbc/sbc.conf"
+#define TICK_MS 1000
+
+
+struct opts {
+	const char *config;
+	bool foreground;
+	bool check;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: " PROG " [-c CONFIG] [-f] [--check] [-V]\n"
+		"  -c, --config FILE  configuration (default " DEFAULT_CONFIG ")\n"
+		"  -f, --foreground   log to stderr instead of syslog\n"
+		"      --check        validate the configuration and exit\n"
+		"  -V, --version      print the version and exit\n");
+}
+
+/* @return 0 to run, 1 to exit with success (-V, -h), -1 on a usage error */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_CHECK = 256 };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct opts){ .config = DEFAULT_CONFIG };
+	while ((c = getopt_long(argc, argv, "c:fVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'f':
+			o->foreground = true;
+			break;
+		case OPT_CHECK:
+			o->check = true;
+			break;
+		case 'V':
+			printf(PROG " %s (%s)\n", SBC_VERSION, rte_version());
+			return 1;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, PROG ": unexpected argument \"%s\"\n",
+			argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* the main lcore's loop: statistics every second until a signal */
+static int run(struct dp_ctx *ctx, int sfd)
+{
+	int64_t next = now_ms() + TICK_MS;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+		int64_t wait = next - now_ms();
+		struct signalfd_siginfo si;
+		int n;
+
+		n = poll(&pfd, 1, wait > 0 ? (int)wait : 0);
+		if (n < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			return -errno;
+		}
+		if (n > 0) {
+			if (read(sfd, &si, sizeof(si)) != sizeof(si)) {
+				log_err("signalfd read: %s", strerror(errno));
+				return -EIO;
+			}
+			log_notice("%s: stopping", strsignal((int)si.ssi_signo));
+			return 0;
+		}
+		if (now_ms() >= next) {
+			dp_stats_tick(ctx);
+			next += TICK_MS;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char err[CFG_ERR_MAX];
+	struct dp_eal_args eal;
+	struct dp_ctx ctx = { 0 };
+	struct cfg *cfg;
+	struct opts o;
+	sigset_t sigs;
+	bool eal_up = false;
+	int sfd = -1, rc = 1, ret;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret != 0)
+		return ret > 0 ? 0 : 2;
+
+	cfg = cfg_load(o.config, err, sizeof(err));
+	if (!cfg) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	ret = dp_eal_args_build(cfg, PROG, &eal);
+	if (ret < 0) {
+		if (ret == -EINVAL)
+			fprintf(stderr, "%s: dataplane.eal_args: chooses lcores "
+				"(-l, -c or --lcores) while dataplane.lcores "
+				"does too\n", cfg->file);
+		else
+			fprintf(stderr, "%s: dataplane: EAL command line: %s\n",
+				cfg->file, strerror(-ret));
+		cfg_free(cfg);
+		return 1;
+	}
+	if (o.check) {
+		printf("configuration OK\n");
+		cfg_free(cfg);
+		return 0;
+	}
+
+	log_init(PROG, !o.foreground, cfg->log.level);
+	ctx.cfg = cfg;
+	atomic_init(&ctx.stop, false);
+
+	/* blocked before the EAL starts its threads, so they inherit the mask
+	 * and only the signalfd below ever sees these signals */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &sigs, NULL) < 0) {
+		log_err("sigprocmask: %s", strerror(errno));
+		goto err;
+	}
+
+	if (rte_eal_init(eal.argc, eal.argv) < 0) {
+		/* some failures (a held lock) leave rte_errno at 0 */
+		log_err("EAL init failed: %s; see the EAL messages above",
+			rte_errno ? rte_strerror(rte_errno) : "no reason given");
+		goto err;
+	}
+	eal_up = true;
+	if (rte_lcore_count() < 2) {
+		log_err("dataplane.lcores = \"%s\" gives %u lcore; at least two "
+			"are needed: the main lcore does control work and the "
+			"others forward", cfg->dp.lcores, rte_lcore_count());
+		goto err;
+	}
+	ctx.n_workers = rte_lcore_count() - 1;
+
+	if (dp_port_init(&ctx) < 0)
+		goto err;
+	if (dp_lcore_init(&ctx) < 0)
+		goto err;
+	if (dp_stats_init(&ctx) < 0)
+		goto err;
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sfd < 0) {
+		log_err("signalfd: %s", strerror(errno));
+		goto err;
+	}
+	if (dp_lcore_launch(&ctx) < 0)
+		goto err;
+	log_notice("running: %u port(s), %u forwarding lcore(s)",
+		   ctx.n_ports, ctx.n_launched);
+
+	if (run(&ctx, sfd) == 0)
+		rc = 0;
+	/* totals are exact only once the lcores have stopped */
+	dp_lcore_stop(&ctx);
+	dp_stats_log_totals(&ctx);
+err:
+	dp_lcore_stop(&ctx);
+	if (sfd >= 0)
+		close(sfd);
+	dp_stats_uninit(&ctx);
+	dp_lcore_uninit(&ctx);
+	dp_port_uninit(&ctx);
+	if (eal_up)
+		rte_eal_cleanup();
+	log_notice("exiting with status %d", rc);
+	log_uninit();
+	cfg_free(cfg);
+	return rc;
+}
