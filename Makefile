@@ -91,13 +91,15 @@ unit: $(UNIT_BINS)
 integration: $(PROGS)
 	$(Q)tests/run-integration.sh $(BUILD)
 
-test: unit
+test: deps
+	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory integration
 
 check: test
 
-asan:
-	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test
+asan: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SAN=1 unit
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SAN=1 integration
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -107,15 +109,20 @@ lab-down:
 	$(Q)tests/lab/lab.sh down
 
 DEB_PKGS := build-essential pkg-config \
-	libsofia-sip-ua-dev libdpdk-dev dpdk libsrtp2-dev libssl-dev \
+	libsofia-sip-ua-dev libdpdk-dev dpdk dpdk-dev libsrtp2-dev libssl-dev \
 	libconfig-dev liblmdb-dev lmdb-utils libjansson-dev libedit-dev \
 	libcmocka-dev libnftnl-dev libmnl-dev \
-	iproute2 nftables sip-tester baresip tcpdump procps psmisc \
+	iproute2 iputils-ping nftables sip-tester baresip tcpdump procps psmisc socat python3 \
 	clang libclang-rt-14-dev
 
+# Idempotent: installs only when a package is missing.
 deps:
-	apt-get update
-	apt-get install -y --no-install-recommends $(DEB_PKGS)
+	$(Q)if dpkg-query -W -f='$${Status}\n' $(DEB_PKGS) 2>/dev/null | \
+		grep -qv '^install ok installed$$' || \
+		[ $$(dpkg-query -W -f='$${Status}\n' $(DEB_PKGS) 2>/dev/null | wc -l) -ne $(words $(DEB_PKGS)) ]; then \
+		apt-get update && \
+		apt-get install -y --no-install-recommends $(DEB_PKGS); \
+	fi
 
 clean:
 	rm -rf build build-asan build-fuzz

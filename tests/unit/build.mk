@@ -1,16 +1,34 @@
 # Unit tests (cmocka).  One line group per test: the sources it links
 # (besides tests/unit/<test>.c), the pkg-config packages, extra libraries.
-UNIT_TESTS := test_cfg test_store test_ctl_server test_ctl_render
+UNIT_TESTS := test_cfg test_store test_store_codec test_store_crash \
+	test_ctl_server test_ctl_render \
+	test_dp_eal_args
 
-test_cfg_SRCS := b2bua/cfg.c b2bua/log.c
+test_cfg_SRCS := b2bua/cfg.c b2bua/cfg_schema.c b2bua/cfg_check.c b2bua/log.c
 test_cfg_PKGS := libconfig
 
-test_store_SRCS := b2bua/log.c
+# the store tests share the store sources and tests/unit/store_fixture.c
+STORE_TEST_SRCS := b2bua/store.c b2bua/store_codec.c b2bua/store_records.c \
+	b2bua/log.c tests/unit/store_fixture.c
+
+test_store_SRCS := $(STORE_TEST_SRCS)
 test_store_PKGS := jansson
 test_store_LIBS := $(LMDB_LIBS)
 
-test_ctl_server_SRCS := b2bua/log.c
-test_ctl_server_PKGS := sofia-sip-ua jansson libconfig
+test_store_codec_SRCS := $(STORE_TEST_SRCS)
+test_store_codec_PKGS := jansson
+test_store_codec_LIBS := $(LMDB_LIBS)
 
-test_ctl_render_SRCS := b2bua/log.c
+test_store_crash_SRCS := $(STORE_TEST_SRCS)
+test_store_crash_PKGS := jansson
+test_store_crash_LIBS := $(LMDB_LIBS)
+
+test_ctl_server_SRCS := b2bua/ctl_server.c b2bua/ctl_registry.c \
+	b2bua/ctl_help.c b2bua/log.c
+test_ctl_server_PKGS := sofia-sip-ua jansson
+
+test_ctl_render_SRCS := ctl/render.c ctl/words.c
 test_ctl_render_PKGS := jansson
+
+test_dp_eal_args_SRCS := dataplane/eal_args.c
+test_dp_eal_args_PKGS :=

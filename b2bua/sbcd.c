@@ -1,0 +1,200 @@
+/*
+ * sbcd's life cycle: bring the subsystems up in order on one Sofia-SIP event
+ * loop (su_root), run it, and take them down in reverse order.
+ *
+ * Order matters: the store opens first (a daemon that cannot persist CDRs
+ * and balances must not take calls), the command registry next, and the
+ * control socket last, so an operator who can connect sees a working daemon.
+ * Signals arrive through a signalfd on the same loop, so no handler ever runs
+ * asynchronously inside Sofia-SIP or the store.
+ */
+#include "sbcd.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctl_registry.h"
+#include "ctl_server.h"
+#include "log.h"
+#include "store.h"
+
+/* Signals the loop handles; blocked so only the signalfd sees them. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+static int on_signal(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
+{
+	struct b2b_ctx *ctx = arg;
+	struct signalfd_siginfo si;
+
+	(void)magic;
+	(void)w;
+	while (read(ctx->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			/* Reloading half a configuration under live calls is
+			 * riskier than a restart, which keeps calls (dialogs
+			 * and flows persist), so SIGHUP is only acknowledged. */
+			log_notice("SIGHUP: configuration is read at start; "
+				   "restart sbcd to apply changes");
+			continue;
+		}
+		log_notice("signal %u: stopping", si.ssi_signo);
+		ctx->exit_signal = (int)si.ssi_signo;
+		su_root_break(ctx->root);
+	}
+	return 0;
+}
+
+static int signals_init(struct b2b_ctx *ctx)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	ctx->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (ctx->sig_fd < 0)
+		return -errno;
+	if (su_wait_create(&ctx->sig_wait, ctx->sig_fd, SU_WAIT_IN) < 0)
+		return -EIO;
+	ctx->sig_index = su_root_register(ctx->root, &ctx->sig_wait, on_signal,
+					  ctx, 0);
+	if (ctx->sig_index < 0) {
+		su_wait_destroy(&ctx->sig_wait);
+		ctx->sig_index = 0;
+		return -EIO;
+	}
+	return 0;
+}
+
+static void signals_uninit(struct b2b_ctx *ctx)
+{
+	sigset_t set;
+
+	if (ctx->sig_index > 0) {
+		su_root_deregister(ctx->root, ctx->sig_index);
+		ctx->sig_index = 0;
+	}
+	if (ctx->sig_fd >= 0)
+		close(ctx->sig_fd);
+	ctx->sig_fd = -1;
+	stop_signals(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* The socket's directory is runtime state (/run/sbc): create it if absent. */
+static int socket_dir_make(const char *sock_path)
+{
+	char buf[CFG_PATH_MAX];
+	const char *dir;
+
+	snprintf(buf, sizeof(buf), "%s", sock_path);
+	dir = dirname(buf);
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
+{
+	const struct cfg_paths *paths = &cfg->paths;
+	int rc;
+
+	ctx->cfg = cfg;
+	ctx->sig_fd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &ctx->started);
+	ctx->started_wall = time(NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (su_init() != 0) {
+		log_err("sofia-sip su_init failed");
+		return -EIO;
+	}
+	ctx->root = su_root_create(NULL);
+	if (!ctx->root) {
+		log_err("sofia-sip su_root_create failed");
+		su_deinit();
+		return -ENOMEM;
+	}
+
+	ctx->store = store_open(paths->store_dir, paths->store_max_mb);
+	if (!ctx->store) {
+		rc = -errno;
+		log_err("store %s: %s", paths->store_dir, strerror(errno));
+		goto err;
+	}
+
+	ctx->ctl_reg = ctl_registry_new();
+	if (!ctx->ctl_reg) {
+		rc = -errno;
+		goto err;
+	}
+	rc = ctl_help_register(ctx->ctl_reg);
+	if (rc == 0)
+		rc = b2b_status_register(ctx);
+	if (rc < 0) {
+		log_err("control commands: %s", strerror(-rc));
+		goto err;
+	}
+
+	rc = signals_init(ctx);
+	if (rc < 0) {
+		log_err("signals: %s", strerror(-rc));
+		goto err;
+	}
+
+	rc = socket_dir_make(paths->control_socket);
+	if (rc < 0) {
+		log_err("control socket directory for %s: %s",
+			paths->control_socket, strerror(-rc));
+		goto err;
+	}
+	ctx->ctl = ctl_server_new(ctx->root, paths->control_socket,
+				  cfg->limits.ctl_max_clients,
+				  cfg->limits.ctl_max_request, ctx->ctl_reg);
+	if (!ctx->ctl) {
+		rc = -errno;
+		log_err("control socket %s: %s", paths->control_socket,
+			strerror(errno));
+		goto err;
+	}
+	log_notice("sbcd %s ready: %u realm(s), control socket %s",
+		   SBC_VERSION, cfg->n_realms, paths->control_socket);
+	return 0;
+err:
+	b2b_uninit(ctx);
+	return rc;
+}
+
+int b2b_run(struct b2b_ctx *ctx)
+{
+	su_root_run(ctx->root);
+	return 0;
+}
+
+void b2b_uninit(struct b2b_ctx *ctx)
+{
+	ctl_server_free(ctx->ctl);
+	ctx->ctl = NULL;
+	if (ctx->root)
+		signals_uninit(ctx);
+	ctl_registry_free(ctx->ctl_reg);
+	ctx->ctl_reg = NULL;
+	store_close(ctx->store);
+	ctx->store = NULL;
+	if (ctx->root) {
+		su_root_destroy(ctx->root);
+		ctx->root = NULL;
+		su_deinit();
+	}
+}
