@@ -5,6 +5,7 @@
 #   make test       unit tests, then integration tests (network-namespace lab)
 #   make asan       the same tests built with -fsanitize=address,undefined
 #   make demo       build, start the lab and the daemons, show sbcctl status
+#   make fuzz       run each libFuzzer target for FUZZ_TIME seconds
 #
 # Quiet unless V=1.  Objects live in $(BUILD)/<dir>/, so the ASan build
 # (build-asan/) never mixes with the normal one.
@@ -45,6 +46,7 @@ include b2bua/build.mk
 include dataplane/build.mk
 include ctl/build.mk
 include tests/unit/build.mk
+include tests/fuzz/build.mk
 
 PROGS := $(BUILD)/sbcd $(BUILD)/sbc-dataplane $(BUILD)/sbcctl
 

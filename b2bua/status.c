@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sofia-sip/su_config.h>
@@ -59,18 +60,22 @@ static int status_handler(void *arg, const json_t *params,
 	struct b2b_ctx *ctx = arg;
 	const struct cfg *cfg = ctx->cfg;
 	struct timespec now;
+	struct tm tm;
+	char started[32];
 	json_t *realms = json_array();
 
 	(void)params;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	gmtime_r(&ctx->started_wall, &tm);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	for (unsigned i = 0; i < cfg->n_realms; i++)
 		json_array_append_new(realms, realm_json(&cfg->realms[i]));
 
 	return ctl_reply_set_result(rep, json_pack(
-		"{s:s, s:i, s:I, s:I, s:s, s:s, s:o, s:o, s:i}",
+		"{s:s, s:i, s:s, s:I, s:s, s:s, s:o, s:o, s:i}",
 		"version", SBC_VERSION,
 		"pid", (int)getpid(),
-		"started", (json_int_t)ctx->started_wall,
+		"started", started,
 		"uptime_s", (json_int_t)(now.tv_sec - ctx->started.tv_sec),
 		"config", cfg->file,
 		"log_level", log_level_name(log_get_level()),

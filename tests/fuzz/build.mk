@@ -1,0 +1,53 @@
+# libFuzzer targets, one per parser the project wrote or wraps.  Built with
+# clang into build-fuzz/; `make fuzz` runs each for FUZZ_TIME seconds from
+# its seeds (tests/fuzz/seeds/, conf/) and fails on any crash, leak or
+# sanitizer report.  New inputs land in build-fuzz/corpus-<target>/.
+FUZZ_BUILD := build-fuzz
+FUZZ_TIME ?= 30
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -D_GNU_SOURCE -Ib2bua
+
+FUZZ_TARGETS := fuzz_cfg fuzz_store_codec fuzz_ctl_request
+
+fuzz_cfg_SRCS := $(CFG_SRCS)
+fuzz_cfg_PKGS := libconfig
+fuzz_cfg_SEEDS := conf conf/examples
+
+fuzz_store_codec_SRCS := b2bua/store.c b2bua/store_codec.c \
+	b2bua/store_records.c b2bua/log.c
+fuzz_store_codec_PKGS := jansson lmdb
+fuzz_store_codec_SEEDS := tests/fuzz/seeds/store
+
+fuzz_ctl_request_SRCS := b2bua/ctl_registry.c b2bua/ctl_help.c b2bua/log.c
+fuzz_ctl_request_PKGS := jansson
+fuzz_ctl_request_SEEDS := tests/fuzz/seeds/ctl
+
+define fuzz_rule
+$(FUZZ_BUILD)/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  FUZZCC  $$@")
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$^ \
+		$$(shell $$(PKG_CONFIG) --cflags --libs $$($(1)_PKGS))
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+define fuzz_run_rule
+.PHONY: fuzz-run-$(1)
+fuzz-run-$(1): $(FUZZ_BUILD)/$(1)
+	@mkdir -p $(FUZZ_BUILD)/corpus-$(1)
+	@echo "  FUZZ    $(1) ($$(FUZZ_TIME) s)"
+	$$(Q)$(FUZZ_BUILD)/$(1) -max_total_time=$$(FUZZ_TIME) -timeout=10 \
+		-artifact_prefix=$(FUZZ_BUILD)/$(1)- \
+		$(FUZZ_BUILD)/corpus-$(1) $$($(1)_SEEDS) \
+		>$(FUZZ_BUILD)/$(1).log 2>&1 || \
+		{ tail -40 $(FUZZ_BUILD)/$(1).log; exit 1; }
+	@tail -1 $(FUZZ_BUILD)/$(1).log
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_run_rule,$(t))))
+
+# One target at a time: each fuzzer keeps a core busy.
+fuzz: deps
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		$(MAKE) --no-print-directory fuzz-run-$$t || exit 1; \
+	done
