@@ -34,12 +34,15 @@ int b2b_acl_load(struct b2b_acl *acl, struct store *st);
 
 /**
  * b2b_acl_match - the trusted peer a request comes from
- * @realm: realm the request arrived on; peers of other realms never match
+ * @realm: realm the request arrived on; peers of other realms never match.
+ *	NULL matches peers of every realm (routing uses it to learn which
+ *	realm a gateway belongs to).
  * @src: source address (AF_INET or AF_INET6) and port of the request
  * @transport: transport it arrived on
  *
  * Among the peers of @realm whose network contains the address, whose port
- * is 0 or equal and whose transport is equal, the one with the longest
+ * is 0 or equal and whose transport is equal (any transport when
+ * @transport is negative), the one with the longest
  * prefix wins (then the lowest name, so the answer is stable).
  *
  * @return the peer (valid until the next b2b_acl_load()), or NULL.

@@ -17,6 +17,7 @@
 #include "version.h"
 
 struct store;
+struct b2b_acl;
 struct ctl_registry;
 struct ctl_server;
 
@@ -24,6 +25,7 @@ struct b2b_ctx {
 	const struct cfg *cfg;
 	su_root_t *root;
 	struct store *store;
+	struct b2b_acl *acl;		/* trusted peers, from the store */
 	struct ctl_registry *ctl_reg;
 	struct ctl_server *ctl;
 	int sig_fd;			/* signalfd for SIGTERM, SIGINT, SIGHUP */

@@ -19,7 +19,7 @@ check_bad() {
 		fail "$1: sbcd --check accepted it"
 	fi
 	expect_match "$out" "^sbcd: $bad:[0-9]+: .*$3" "$1"
-	if ip netns exec sbc "$B/sbcd" -c "$bad" 2>/dev/null; then
+	if in_sbc "$B/sbcd" -c "$bad" 2>/dev/null; then
 		fail "$1: sbcd started"
 	fi
 	[ ! -e "$SOCK" ] || fail "$1: a control socket appeared"

@@ -12,7 +12,8 @@
 lab_up
 prefix=sbc-it-$$
 sed -i "s|eal_args = \[|eal_args = [ \"--file-prefix=$prefix\",|" "$CONF"
-ip netns exec sbc "$B/sbc-dataplane" -f -c "$CONF" >"$WORK/dp.log" 2>&1 &
+# Not through in_sbc: $! must be the dataplane itself (ip netns exec execs it).
+ip netns exec "${LAB_PREFIX:-}sbc" "$B/sbc-dataplane" -f -c "$CONF" >"$WORK/dp.log" 2>&1 &
 dp=$!
 CLEANUP_PIDS+=("$dp")
 for _ in $(seq 150); do
@@ -24,14 +25,14 @@ grep -q "running:" "$WORK/dp.log" || fail "sbc-dataplane never reported running"
 
 # ARP for the media address arrives with the flow table; until then the
 # subscriber learns the dataplane port's MAC statically.
-mac=$(ip netns exec sbc cat /sys/class/net/dp-access/address)
-ip netns exec access ip neigh replace 10.10.1.2 lladdr "$mac" dev br-a nud permanent
+mac=$(in_sbc cat /sys/class/net/dp-access/address)
+in_access ip neigh replace 10.10.1.2 lladdr "$mac" dev br-a nud permanent
 
-ip netns exec carrier timeout 20 tcpdump -i br-c -n -l -c 1 udp port 20000 \
+ip netns exec "${LAB_PREFIX:-}carrier" timeout 20 tcpdump -i br-c -n -l -c 1 udp port 20000 \
 	>"$WORK/carrier.pcap.txt" 2>/dev/null &
 sniff=$!
 sleep 1
-ip netns exec access python3 - <<'PY'
+in_access python3 - <<'PY'
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(25):

@@ -26,6 +26,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Run a command in one of the lab's namespaces (LAB_PREFIX lets two labs
+# coexist: see tests/lab/lab.sh).
+in_sbc() { ip netns exec "${LAB_PREFIX:-}sbc" "$@"; }
+in_access() { ip netns exec "${LAB_PREFIX:-}access" "$@"; }
+in_carrier() { ip netns exec "${LAB_PREFIX:-}carrier" "$@"; }
+in_attacker() { ip netns exec "${LAB_PREFIX:-}attacker" "$@"; }
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
@@ -54,7 +61,7 @@ lab_up() {
 
 # sbcd_start: daemonizes in the sbc namespace; returns once it is ready.
 sbcd_start() {
-	ip netns exec sbc "$B/sbcd" -c "$CONF" "$@"
+	in_sbc "$B/sbcd" -c "$CONF" "$@"
 }
 
 sbcd_pid() {
