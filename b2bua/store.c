@@ -34,17 +34,6 @@ struct store_txn {
 	int err;	/* first LMDB failure of this txn; commit returns it */
 };
 
-/* Any decoded record; store_walk() decodes into it. */
-union any_record {
-	struct store_account account;
-	struct store_peer peer;
-	struct store_route route;
-	struct store_rate rate;
-	struct store_registration registration;
-	struct store_dialog dialog;
-	struct store_cdr cdr;
-};
-
 static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_ACCOUNTS] = "accounts",
 	[STORE_DB_PEERS] = "peers",
@@ -476,7 +465,7 @@ int store_del(struct store_txn *t, enum store_db db, const void *key)
 int store_walk(struct store_txn *t, enum store_db db, const uint8_t *prefix,
 	       size_t plen, int (*cb)(const void *rec, void *arg), void *arg)
 {
-	union any_record rec;
+	union store_any_record rec;
 	MDB_cursor *c = NULL;
 	MDB_val k = { plen, (void *)prefix };
 	MDB_val v;

@@ -58,6 +58,17 @@ struct store_record {
 	int (*check)(const void *rec, const char **bad);
 };
 
+/* Room for a decoded record of any type. */
+union store_any_record {
+	struct store_account account;
+	struct store_peer peer;
+	struct store_route route;
+	struct store_rate rate;
+	struct store_registration registration;
+	struct store_dialog dialog;
+	struct store_cdr cdr;
+};
+
 /* The descriptor of the records kept in @db, NULL when out of range. */
 const struct store_record *store_record_of(enum store_db db);
 

@@ -18,23 +18,13 @@
 
 #include "store_codec.h"
 
-union any_record {
-	struct store_account account;
-	struct store_peer peer;
-	struct store_route route;
-	struct store_rate rate;
-	struct store_registration registration;
-	struct store_dialog dialog;
-	struct store_cdr cdr;
-};
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	for (int db = 0; db < STORE_DB_COUNT; db++) {
 		const struct store_record *r = store_record_of(db);
-		union any_record rec, again;
+		union store_any_record rec, again;
 		char *json;
 		size_t len;
 

@@ -21,17 +21,7 @@
 #include "store_codec.h"
 #include "store_fixture.h"
 
-union any_record {
-	struct store_account account;
-	struct store_peer peer;
-	struct store_route route;
-	struct store_rate rate;
-	struct store_registration registration;
-	struct store_dialog dialog;
-	struct store_cdr cdr;
-};
-
-static void sample_of(enum store_db db, union any_record *rec)
+static void sample_of(enum store_db db, union store_any_record *rec)
 {
 	memset(rec, 0, sizeof(*rec));
 	switch (db) {
@@ -70,7 +60,7 @@ static void sample_of(enum store_db db, union any_record *rec)
 static json_t *sample_json(enum store_db db)
 {
 	const struct store_record *r = store_record_of(db);
-	union any_record rec;
+	union store_any_record rec;
 	json_t *obj;
 	char *text;
 	size_t len;
@@ -88,7 +78,7 @@ static void expect_bytes_rejected(enum store_db db, const char *text,
 				  size_t len, const char *field)
 {
 	const struct store_record *r = store_record_of(db);
-	union any_record rec, zero;
+	union store_any_record rec, zero;
 	const char *bad = NULL;
 
 	memset(&zero, 0, sizeof(zero));
@@ -123,7 +113,7 @@ static void test_codec_accepts(void **state)
 	(void)state;
 	for (int db = 0; db < STORE_DB_COUNT; db++) {
 		const struct store_record *r = store_record_of(db);
-		union any_record in, out;
+		union store_any_record in, out;
 		json_t *obj = sample_json(db);
 		char *text;
 
