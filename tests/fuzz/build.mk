@@ -6,9 +6,9 @@ FUZZ_BUILD := build-fuzz
 FUZZ_TIME ?= 30
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -D_GNU_SOURCE -Ib2bua
+	-fno-sanitize-recover=all -D_GNU_SOURCE -Ib2bua -Idataplane
 
-FUZZ_TARGETS := fuzz_cfg fuzz_store_codec fuzz_ctl_request
+FUZZ_TARGETS := fuzz_cfg fuzz_store_codec fuzz_ctl_request fuzz_pkt
 
 fuzz_cfg_SRCS := $(CFG_SRCS)
 fuzz_cfg_PKGS := libconfig
@@ -22,6 +22,11 @@ fuzz_store_codec_SEEDS := tests/fuzz/seeds/store
 fuzz_ctl_request_SRCS := b2bua/ctl_registry.c b2bua/ctl_help.c b2bua/log.c
 fuzz_ctl_request_PKGS := jansson
 fuzz_ctl_request_SEEDS := tests/fuzz/seeds/ctl
+
+# libdpdk for the protocol headers and header-only checksums; no EAL.
+fuzz_pkt_SRCS := dataplane/pkt_parse.c dataplane/pkt_rewrite.c
+fuzz_pkt_PKGS := libdpdk
+fuzz_pkt_SEEDS := tests/fuzz/seeds/pkt
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)

@@ -32,3 +32,7 @@ test_ctl_render_PKGS := jansson
 
 test_dp_eal_args_SRCS := dataplane/eal_args.c
 test_dp_eal_args_PKGS :=
+
+UNIT_TESTS += test_pkt
+test_pkt_SRCS := dataplane/pkt_parse.c dataplane/pkt_rewrite.c
+test_pkt_PKGS := libdpdk
