@@ -21,6 +21,7 @@
 #include "ctl_registry.h"
 #include "ctl_server.h"
 #include "log.h"
+#include "provision.h"
 #include "store.h"
 
 /* Signals the loop handles; blocked so only the signalfd sees them. */
@@ -142,6 +143,8 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 	rc = ctl_help_register(ctx->ctl_reg);
 	if (rc == 0)
 		rc = b2b_status_register(ctx);
+	if (rc == 0)
+		rc = b2b_provision_init(ctx);
 	if (rc < 0) {
 		log_err("control commands: %s", strerror(-rc));
 		goto err;
@@ -188,6 +191,7 @@ void b2b_uninit(struct b2b_ctx *ctx)
 	ctx->ctl = NULL;
 	if (ctx->root)
 		signals_uninit(ctx);
+	b2b_provision_uninit(ctx);
 	ctl_registry_free(ctx->ctl_reg);
 	ctx->ctl_reg = NULL;
 	store_close(ctx->store);

@@ -36,3 +36,23 @@ test_dp_eal_args_PKGS :=
 UNIT_TESTS += test_pkt
 test_pkt_SRCS := dataplane/pkt_parse.c dataplane/pkt_rewrite.c
 test_pkt_PKGS := libdpdk
+
+UNIT_TESTS += test_acl test_route test_money test_provision
+
+test_acl_SRCS := b2bua/acl.c $(CFG_SRCS) $(STORE_TEST_SRCS)
+test_acl_PKGS := jansson libconfig
+test_acl_LIBS := $(LMDB_LIBS)
+
+test_route_SRCS := b2bua/route.c b2bua/acl.c $(CFG_SRCS) $(STORE_TEST_SRCS)
+test_route_PKGS := jansson libconfig
+test_route_LIBS := $(LMDB_LIBS)
+
+test_money_SRCS := b2bua/money.c
+test_money_PKGS :=
+
+test_provision_SRCS := b2bua/provision.c b2bua/provision_peer.c \
+	b2bua/provision_route.c b2bua/provision_account.c b2bua/acl.c \
+	b2bua/route.c b2bua/money.c b2bua/ctl_registry.c \
+	$(CFG_SRCS) $(STORE_TEST_SRCS)
+test_provision_PKGS := jansson libconfig openssl sofia-sip-ua
+test_provision_LIBS := $(LMDB_LIBS)
