@@ -56,3 +56,12 @@ test_provision_SRCS := b2bua/provision.c b2bua/provision_peer.c \
 	$(CFG_SRCS) $(STORE_TEST_SRCS)
 test_provision_PKGS := jansson libconfig openssl sofia-sip-ua
 test_provision_LIBS := $(LMDB_LIBS)
+
+UNIT_TESTS += test_ft test_ft_index
+test_ft_SRCS := dataplane/ft.c b2bua/log.c
+test_ft_PKGS :=
+test_ft_LIBS := -lrt
+
+test_ft_index_SRCS := dataplane/ft_index.c dataplane/ft.c b2bua/log.c
+test_ft_index_PKGS := libdpdk
+test_ft_index_LIBS := -lrt

@@ -1,0 +1,232 @@
+/*
+ * Flow index: the dataplane's rte_hash of flow-table slots, kept in step
+ * with the notice ring; see ft_index.h.
+ */
+#include "ft_index.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+
+#include "log.h"
+
+/* notices popped per call of ft_notice_pop() */
+#define SYNC_BURST 64
+
+/* what the index holds for one slot */
+struct shadow {
+	struct ft_endpoint key;
+	bool indexed;		/* key is in the hash for this slot */
+	uint64_t seq;		/* entry seq last applied; 0: never */
+};
+
+struct ft_index {
+	struct rte_hash *hash;
+	struct shadow *shadow;	/* [capacity] */
+	uint32_t capacity;
+	ft_index_change_fn *on_change;
+	void *arg;
+};
+
+/* the hash value: slot and epoch in one pointer-sized word */
+static void *pack(uint32_t slot, uint32_t epoch)
+{
+	return (void *)(uintptr_t)((uint64_t)epoch << 32 | slot);
+}
+
+static_assert(sizeof(void *) == sizeof(uint64_t), "pack() needs 64 bits");
+
+struct ft_index *ft_index_create(const char *name, uint32_t capacity,
+				 int socket, struct rte_rcu_qsbr *qsv,
+				 ft_index_change_fn *on_change, void *arg)
+{
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = capacity,
+		.key_len = sizeof(struct ft_endpoint),
+		.hash_func = rte_hash_crc,
+		.socket_id = socket,
+		/* the table's capacity must fit whatever the bucket spread */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	struct ft_index *ix;
+	int err;
+
+	if (!name || capacity < FT_CAPACITY_MIN || capacity > FT_CAPACITY_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (qsv)
+		p.extra_flag |= RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
+	ix = rte_zmalloc_socket("ft_index", sizeof(*ix), 0, socket);
+	if (!ix) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ix->capacity = capacity;
+	ix->on_change = on_change;
+	ix->arg = arg;
+	ix->shadow = rte_zmalloc_socket("ft_index_shadow",
+					(size_t)capacity * sizeof(*ix->shadow),
+					RTE_CACHE_LINE_SIZE, socket);
+	ix->hash = rte_hash_create(&p);
+	if (!ix->shadow || !ix->hash) {
+		err = ix->shadow ? rte_errno : ENOMEM;
+		goto err;
+	}
+	if (qsv) {
+		struct rte_hash_rcu_config rcu = {
+			.v = qsv,
+			.mode = RTE_HASH_QSBR_MODE_DQ,
+		};
+
+		if (rte_hash_rcu_qsbr_add(ix->hash, &rcu)) {
+			err = rte_errno;
+			goto err;
+		}
+	}
+	return ix;
+err:
+	log_err("flow index %s: %s", name, rte_strerror(err));
+	ft_index_free(ix);
+	errno = err;
+	return NULL;
+}
+
+void ft_index_free(struct ft_index *ix)
+{
+	if (!ix)
+		return;
+	rte_hash_free(ix->hash);
+	rte_free(ix->shadow);
+	rte_free(ix);
+}
+
+static const char *endpoint_str(const struct ft_endpoint *ep, char *buf,
+				size_t len)
+{
+	int af = ep->family == FT_FAMILY_IPV6 ? AF_INET6 : AF_INET;
+
+	if (!inet_ntop(af, ep->addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* take @s's key out of the hash, unless another slot has claimed it since */
+static void unindex(struct ft_index *ix, uint32_t slot, struct shadow *s)
+{
+	void *v;
+
+	if (!s->indexed)
+		return;
+	if (rte_hash_lookup_data(ix->hash, &s->key, &v) >= 0 &&
+	    (uint32_t)(uintptr_t)v == slot)
+		rte_hash_del_key(ix->hash, &s->key);
+	s->indexed = false;
+}
+
+static void index_flow(struct ft_index *ix, uint32_t slot, struct shadow *s,
+		       const struct ft_flow *f, uint32_t epoch)
+{
+	char a[INET6_ADDRSTRLEN];
+	void *v;
+	int ret;
+
+	if (s->indexed && memcmp(&s->key, &f->local, sizeof(s->key)) != 0)
+		unindex(ix, slot, s);
+	if (rte_hash_lookup_data(ix->hash, &f->local, &v) >= 0 &&
+	    (uint32_t)(uintptr_t)v != slot)
+		log_warn("flow index: slots %u and %u both claim %s port %u; "
+			 "%u wins", (uint32_t)(uintptr_t)v, slot,
+			 endpoint_str(&f->local, a, sizeof(a)), f->local.port,
+			 slot);
+	ret = rte_hash_add_key_data(ix->hash, &f->local, pack(slot, epoch));
+	if (ret < 0) {
+		log_err("flow index: slot %u (%s port %u): %s", slot,
+			endpoint_str(&f->local, a, sizeof(a)), f->local.port,
+			strerror(-ret));
+		return;
+	}
+	s->key = f->local;
+	s->indexed = true;
+}
+
+/* bring one slot in step; 1 when it changed, else 0 */
+static int apply(struct ft_index *ix, struct ft *ft, uint32_t slot)
+{
+	struct shadow *s = &ix->shadow[slot];
+	struct ft_version ver;
+	struct ft_flow f;
+	int ret = ft_flow_read(ft, slot, &f, &ver);
+
+	if (ret == -EAGAIN || ret == -EINVAL)
+		return 0;	/* mid-change: its own notice follows */
+	if (ver.seq == s->seq)
+		return 0;
+	s->seq = ver.seq;
+	if (ret == -ENOENT) {
+		if (!s->indexed)
+			return 0;
+		unindex(ix, slot, s);
+		if (ix->on_change)
+			ix->on_change(ix->arg, slot, NULL, 0);
+		return 1;
+	}
+	index_flow(ix, slot, s, &f, ver.epoch);
+	if (ix->on_change)
+		ix->on_change(ix->arg, slot, &f, ver.epoch);
+	return 1;
+}
+
+int ft_index_rebuild(struct ft_index *ix, struct ft *ft)
+{
+	int n = 0;
+
+	if (ft_capacity(ft) != ix->capacity)
+		return -EINVAL;
+	ft_notice_discard(ft);
+	for (uint32_t slot = 0; slot < ix->capacity; slot++)
+		n += apply(ix, ft, slot);
+	return n;
+}
+
+int ft_index_sync(struct ft_index *ix, struct ft *ft)
+{
+	struct ft_notice notices[SYNC_BURST];
+	unsigned got;
+	int n = 0;
+
+	if (ft_capacity(ft) != ix->capacity)
+		return -EINVAL;
+	if (ft_overflow_take(ft))
+		return ft_index_rebuild(ix, ft);
+	do {
+		got = ft_notice_pop(ft, notices, SYNC_BURST);
+		for (unsigned i = 0; i < got; i++)
+			if (notices[i].slot < ix->capacity)
+				n += apply(ix, ft, notices[i].slot);
+	} while (got == SYNC_BURST);
+	return n;
+}
+
+int ft_index_lookup(const struct ft_index *ix, const struct ft_endpoint *key,
+		    uint32_t *slot, uint32_t *epoch)
+{
+	void *v;
+
+	if (rte_hash_lookup_data(ix->hash, key, &v) < 0)
+		return -ENOENT;
+	*slot = (uint32_t)(uintptr_t)v;
+	*epoch = (uint32_t)((uintptr_t)v >> 32);
+	return 0;
+}

@@ -1,0 +1,338 @@
+/*
+ * Unit tests of the flow index (dataplane/ft_index.c): rebuild on attach,
+ * sync from notices (add, change of key, delete), rebuild on overflow,
+ * two slots claiming one endpoint, and the RCU (lock-free) variant.
+ * The EAL runs without hugepages or PCI, with a per-process file prefix.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+#include <rte_rcu_qsbr.h>
+
+#include "ft.h"
+#include "ft_index.h"
+#include "log.h"
+
+#define CAP 64
+
+struct fx {
+	char name[64];
+	struct ft *w, *o;
+	struct ft_index *ix;
+	/* what on_change reported */
+	unsigned changes, removals;
+	uint32_t last_slot;
+};
+
+static void on_change(void *arg, uint32_t slot, const struct ft_flow *flow,
+		      uint32_t epoch)
+{
+	struct fx *fx = arg;
+
+	fx->last_slot = slot;
+	if (flow) {
+		assert_true(epoch != 0);
+		fx->changes++;
+	} else {
+		fx->removals++;
+	}
+}
+
+static int setup_cap(void **state, uint32_t cap, struct rte_rcu_qsbr *qsv)
+{
+	static unsigned n;
+	struct fx *fx = calloc(1, sizeof(*fx));
+
+	if (!fx)
+		return -1;
+	snprintf(fx->name, sizeof(fx->name), "sbc-test-ftix-%d-%u",
+		 (int)getpid(), n++);
+	ft_unlink(fx->name);
+	fx->w = ft_create_or_attach(fx->name, cap, FT_ROLE_WRITER);
+	fx->o = ft_create_or_attach(fx->name, cap, FT_ROLE_OWNER);
+	fx->ix = ft_index_create(fx->name, cap, SOCKET_ID_ANY, qsv, on_change,
+				 fx);
+	*state = fx;
+	return fx->w && fx->o && fx->ix ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	return setup_cap(state, CAP, NULL);
+}
+
+static int setup_small(void **state)
+{
+	return setup_cap(state, 8, NULL);
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	ft_index_free(fx->ix);
+	ft_detach(fx->o);
+	ft_detach(fx->w);
+	ft_unlink(fx->name);
+	free(fx);
+	return 0;
+}
+
+static struct ft_endpoint ep(const char *addr, uint16_t port)
+{
+	struct ft_endpoint e = { .port = port };
+
+	if (strchr(addr, ':')) {
+		e.family = FT_FAMILY_IPV6;
+		assert_int_equal(inet_pton(AF_INET6, addr, e.addr), 1);
+	} else {
+		e.family = FT_FAMILY_IPV4;
+		assert_int_equal(inet_pton(AF_INET, addr, e.addr), 1);
+	}
+	return e;
+}
+
+static struct ft_flow flow_to(const char *local, uint16_t port)
+{
+	return (struct ft_flow){
+		.pair = FT_NO_SLOT,
+		.local = ep(local, port),
+		.src = ep("192.0.2.1", 30000),
+		.dst = ep("198.51.100.9", 5004),
+	};
+}
+
+static uint32_t put(struct fx *fx, const char *local, uint16_t port)
+{
+	struct ft_flow f = flow_to(local, port);
+	uint32_t slot;
+
+	assert_int_equal(ft_slot_alloc(fx->w, &slot), 0);
+	assert_int_equal(ft_flow_put(fx->w, slot, &f), 0);
+	return slot;
+}
+
+static void assert_slot(struct fx *fx, const char *local, uint16_t port,
+			uint32_t want)
+{
+	struct ft_endpoint key = ep(local, port);
+	struct ft_version v;
+	struct ft_flow f;
+	uint32_t slot, epoch;
+
+	assert_int_equal(ft_index_lookup(fx->ix, &key, &slot, &epoch), 0);
+	assert_int_equal(slot, want);
+	assert_int_equal(ft_flow_read(fx->o, slot, &f, &v), 0);
+	assert_int_equal(epoch, v.epoch);
+}
+
+static void assert_absent(struct fx *fx, const char *local, uint16_t port)
+{
+	struct ft_endpoint key = ep(local, port);
+	uint32_t slot, epoch;
+
+	assert_int_equal(ft_index_lookup(fx->ix, &key, &slot, &epoch), -ENOENT);
+}
+
+static void test_rebuild_on_attach(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t a = put(fx, "203.0.113.5", 20000);
+	uint32_t b = put(fx, "2001:db8::5", 20000);
+	uint32_t c = put(fx, "203.0.113.5", 20002);
+
+	assert_int_equal(ft_index_rebuild(fx->ix, fx->o), 3);
+	assert_int_equal(fx->changes, 3);
+	assert_slot(fx, "203.0.113.5", 20000, a);
+	assert_slot(fx, "2001:db8::5", 20000, b);
+	assert_slot(fx, "203.0.113.5", 20002, c);
+	assert_absent(fx, "203.0.113.5", 20004);
+	assert_absent(fx, "203.0.113.6", 20000);
+	/* the rebuild consumed the notices; nothing changed since */
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 0);
+	assert_int_equal(ft_index_rebuild(fx->ix, fx->o), 0);
+	assert_int_equal(fx->changes, 3);
+}
+
+static void test_sync(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t a = put(fx, "203.0.113.5", 20000);
+	struct ft_flow f = flow_to("203.0.113.5", 20010);
+
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_slot(fx, "203.0.113.5", 20000, a);
+	/* the slot moves to another local port: the old key goes */
+	assert_int_equal(ft_flow_put(fx->w, a, &f), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_absent(fx, "203.0.113.5", 20000);
+	assert_slot(fx, "203.0.113.5", 20010, a);
+	/* two changes before a sync: one callback, the latest state */
+	f.dst.port = 6000;
+	assert_int_equal(ft_flow_put(fx->w, a, &f), 0);
+	f.dst.port = 6002;
+	assert_int_equal(ft_flow_put(fx->w, a, &f), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_int_equal(fx->changes, 3);
+	/* delete */
+	assert_int_equal(ft_slot_free(fx->w, a), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_int_equal(fx->removals, 1);
+	assert_int_equal(fx->last_slot, a);
+	assert_absent(fx, "203.0.113.5", 20010);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 0);
+}
+
+static void test_sync_many(void **state)
+{
+	struct fx *fx = *state;
+
+	/* more notices than one burst */
+	for (uint16_t i = 0; i < CAP; i++)
+		put(fx, "203.0.113.5", (uint16_t)(10000 + 2 * i));
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), CAP);
+	for (uint16_t i = 0; i < CAP; i++)
+		assert_slot(fx, "203.0.113.5", (uint16_t)(10000 + 2 * i), i);
+}
+
+static void test_overflow_rebuilds(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t slots[8];
+
+	for (uint16_t i = 0; i < 8; i++)
+		slots[i] = put(fx, "203.0.113.5", (uint16_t)(10000 + 2 * i));
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 8);
+	/* 8 more changes fill the ring, the ninth overflows it */
+	for (unsigned i = 0; i < 3; i++) {
+		struct ft_flow f = flow_to("203.0.113.7", (uint16_t)(4000 + i));
+
+		assert_int_equal(ft_flow_put(fx->w, slots[i], &f), 0);
+		assert_int_equal(ft_flow_put(fx->w, slots[i], &f), 0);
+		assert_int_equal(ft_flow_put(fx->w, slots[i], &f), 0);
+	}
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 3);
+	assert_int_equal(fx->changes, 11);
+	for (uint16_t i = 0; i < 8; i++) {
+		if (i < 3) {
+			assert_absent(fx, "203.0.113.5", (uint16_t)(10000 + 2 * i));
+			assert_slot(fx, "203.0.113.7", (uint16_t)(4000 + i),
+				    slots[i]);
+		} else {
+			assert_slot(fx, "203.0.113.5", (uint16_t)(10000 + 2 * i),
+				    slots[i]);
+		}
+	}
+	assert_false(ft_overflow_take(fx->o));
+}
+
+static void test_two_slots_one_endpoint(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t a = put(fx, "203.0.113.5", 20000);
+	uint32_t b = put(fx, "203.0.113.5", 20000);
+
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 2);
+	assert_slot(fx, "203.0.113.5", 20000, b);
+	/* removing the loser leaves the winner indexed */
+	assert_int_equal(ft_slot_free(fx->w, a), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_slot(fx, "203.0.113.5", 20000, b);
+	assert_int_equal(ft_slot_free(fx->w, b), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_absent(fx, "203.0.113.5", 20000);
+}
+
+static void test_capacity_mismatch(void **state)
+{
+	struct fx *fx = *state;
+	struct ft_index *big = ft_index_create("ftix-big", CAP * 2,
+					       SOCKET_ID_ANY, NULL, NULL, NULL);
+
+	assert_non_null(big);
+	assert_int_equal(ft_index_sync(big, fx->o), -EINVAL);
+	assert_int_equal(ft_index_rebuild(big, fx->o), -EINVAL);
+	ft_index_free(big);
+	ft_index_free(NULL);
+	errno = 0;
+	assert_null(ft_index_create("ftix-bad", 3, SOCKET_ID_ANY, NULL, NULL,
+				    NULL));
+	assert_int_equal(errno, EINVAL);
+}
+
+static void test_rcu_variant(void **state)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(4);
+	struct rte_rcu_qsbr *qsv = rte_zmalloc("ftix-qsv", sz,
+					       RTE_CACHE_LINE_SIZE);
+	struct fx *fx;
+	uint32_t a;
+
+	assert_non_null(qsv);
+	assert_int_equal(rte_rcu_qsbr_init(qsv, 4), 0);
+	assert_int_equal(setup_cap(state, CAP, qsv), 0);
+	fx = *state;
+	for (int round = 0; round < 3; round++) {
+		/* delete and re-add: freed key storage is reclaimed via RCU */
+		a = put(fx, "2001:db8::9", 40000);
+		assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+		assert_slot(fx, "2001:db8::9", 40000, a);
+		assert_int_equal(ft_slot_free(fx->w, a), 0);
+		assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+		assert_absent(fx, "2001:db8::9", 40000);
+	}
+	teardown(state);
+	rte_free(qsv);
+}
+
+int main(void)
+{
+	char prefix[64], rundir[PATH_MAX];
+	char *argv[] = { "test_ft_index", "--no-huge", "-m", "256",
+			 "--no-pci", "--no-shconf", prefix, "-l", "0",
+			 "--no-telemetry", "--log-level=warning" };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_rebuild_on_attach, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_many, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_overflow_rebuilds,
+						setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_two_slots_one_endpoint,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capacity_mismatch, setup,
+						teardown),
+		cmocka_unit_test(test_rcu_variant),
+	};
+	int ret;
+
+	log_init("test_ft_index", false, LOG_LEVEL_ERR);
+	snprintf(prefix, sizeof(prefix), "--file-prefix=test-ft-%d",
+		 (int)getpid());
+	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])), argv) < 0) {
+		fprintf(stderr, "test_ft_index: EAL init failed\n");
+		return 1;
+	}
+	/* with --no-shconf the EAL leaves only its empty runtime directory */
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	ret = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_eal_cleanup();
+	rmdir(rundir);
+	return ret;
+}
