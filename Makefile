@@ -6,6 +6,7 @@
 #   make asan       the same tests built with -fsanitize=address,undefined
 #   make demo       build, start the lab and the daemons, show sbcctl status
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds
+#   make bench-dataplane  dataplane figures (bench/README.md)
 #
 # Quiet unless V=1.  Objects live in $(BUILD)/<dir>/, so the ASan build
 # (build-asan/) never mixes with the normal one.
@@ -47,6 +48,7 @@ include dataplane/build.mk
 include ctl/build.mk
 include tests/unit/build.mk
 include tests/fuzz/build.mk
+include bench/build.mk
 
 PROGS := $(BUILD)/sbcd $(BUILD)/sbc-dataplane $(BUILD)/sbcctl
 

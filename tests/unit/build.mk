@@ -65,3 +65,7 @@ test_ft_LIBS := -lrt
 test_ft_index_SRCS := dataplane/ft_index.c dataplane/ft.c b2bua/log.c
 test_ft_index_PKGS := libdpdk
 test_ft_index_LIBS := -lrt
+
+UNIT_TESTS += test_dp_srtp
+test_dp_srtp_SRCS := dataplane/srtp.c
+test_dp_srtp_PKGS := libsrtp2
