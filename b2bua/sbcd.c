@@ -3,8 +3,11 @@
  * loop (su_root), run it, and take them down in reverse order.
  *
  * Order matters: the store opens first (a daemon that cannot persist CDRs
- * and balances must not take calls), the command registry next, and the
- * control socket last, so an operator who can connect sees a working daemon.
+ * and balances must not take calls), the command registry next, then the
+ * calls table and the SIP transports (a call needs the store and the
+ * trusted peers), and the control socket last, so an operator who can
+ * connect sees a working daemon.  At shutdown the SIP transports go first:
+ * calls still up get BYE/CANCEL and their CDRs before the store closes.
  * Signals arrive through a signalfd on the same loop, so no handler ever runs
  * asynchronously inside Sofia-SIP or the store.
  */
@@ -18,10 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "call.h"
+#include "cdr.h"
 #include "ctl_registry.h"
 #include "ctl_server.h"
 #include "log.h"
 #include "provision.h"
+#include "sip.h"
 #include "store.h"
 
 /* Signals the loop handles; blocked so only the signalfd sees them. */
@@ -145,14 +151,30 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 		rc = b2b_status_register(ctx);
 	if (rc == 0)
 		rc = b2b_provision_init(ctx);
+	if (rc == 0)
+		rc = b2b_call_ctl_register(ctx);
+	if (rc == 0)
+		rc = b2b_cdr_register(ctx);
 	if (rc < 0) {
 		log_err("control commands: %s", strerror(-rc));
 		goto err;
 	}
 
+	/* Before the SIP transports: nua runs threads, which must inherit
+	 * the blocked signal mask or a SIGTERM would kill the process. */
 	rc = signals_init(ctx);
 	if (rc < 0) {
 		log_err("signals: %s", strerror(-rc));
+		goto err;
+	}
+	rc = b2b_calls_init(ctx);
+	if (rc < 0) {
+		log_err("calls table: %s", strerror(-rc));
+		goto err;
+	}
+	rc = b2b_sip_init(ctx);
+	if (rc < 0) {
+		log_err("SIP transports: %s", strerror(-rc));
 		goto err;
 	}
 
@@ -189,6 +211,8 @@ void b2b_uninit(struct b2b_ctx *ctx)
 {
 	ctl_server_free(ctx->ctl);
 	ctx->ctl = NULL;
+	b2b_sip_uninit(ctx);
+	b2b_calls_uninit(ctx);
 	if (ctx->root)
 		signals_uninit(ctx);
 	b2b_provision_uninit(ctx);

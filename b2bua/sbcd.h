@@ -20,6 +20,8 @@ struct store;
 struct b2b_acl;
 struct ctl_registry;
 struct ctl_server;
+struct b2b_sip;
+struct b2b_calls;
 
 struct b2b_ctx {
 	const struct cfg *cfg;
@@ -27,6 +29,8 @@ struct b2b_ctx {
 	struct store *store;
 	struct b2b_acl *acl;		/* trusted peers, from the store */
 	struct ctl_registry *ctl_reg;
+	struct b2b_calls *calls;	/* calls table (call.h) */
+	struct b2b_sip *sip;		/* one nua per realm (sip.h) */
 	struct ctl_server *ctl;
 	int sig_fd;			/* signalfd for SIGTERM, SIGINT, SIGHUP */
 	su_wait_t sig_wait;
@@ -37,8 +41,9 @@ struct b2b_ctx {
 };
 
 /**
- * b2b_init - open the store, register the control commands, listen on the
- * control socket and arrange for SIGTERM/SIGINT to stop the loop
+ * b2b_init - open the store, register the control commands, bind the SIP
+ * transports, listen on the control socket and arrange for SIGTERM/SIGINT
+ * to stop the loop
  * @ctx: zeroed context with @cfg set
  *
  * On failure everything already set up is undone and the reason logged.

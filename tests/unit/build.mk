@@ -69,3 +69,7 @@ test_ft_index_LIBS := -lrt
 UNIT_TESTS += test_dp_srtp
 test_dp_srtp_SRCS := dataplane/srtp.c
 test_dp_srtp_PKGS := libsrtp2
+
+UNIT_TESTS += test_hide
+test_hide_SRCS := b2bua/hide.c
+test_hide_PKGS := sofia-sip-ua

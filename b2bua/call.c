@@ -1,0 +1,309 @@
+/*
+ * The calls table: creating calls under the global and per-peer limits,
+ * ending them exactly once (CDR), freeing them once both legs' dialogs are
+ * gone, and dispatching nua events on call handles to the leg A, leg B and
+ * relay code.  See call.h for the overall picture.
+ */
+#include "call.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/su_tag_io.h>
+
+#include "cdr.h"
+#include "log.h"
+#include "sbcd.h"
+#include "sip.h"
+
+int64_t b2b_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int b2b_calls_init(struct b2b_ctx *ctx)
+{
+	struct b2b_calls *calls = calloc(1, sizeof(*calls));
+
+	if (!calls)
+		return -ENOMEM;
+	TAILQ_INIT(&calls->list);
+	if (getrandom(&calls->seq, sizeof(calls->seq), 0) != sizeof(calls->seq))
+		calls->seq = (uint32_t)time(NULL);
+	ctx->calls = calls;
+	return 0;
+}
+
+static void call_free(struct b2b_call *call)
+{
+	struct b2b_calls *calls = call->ctx->calls;
+
+	b2b_call_timer_stop(call);
+	if (call->a.has_saved)
+		nua_destroy_event(call->a.saved);
+	if (call->b.has_saved)
+		nua_destroy_event(call->b.saved);
+	TAILQ_REMOVE(&calls->list, call, link);
+	su_home_unref(call->home);
+	free(call);
+}
+
+void b2b_calls_uninit(struct b2b_ctx *ctx)
+{
+	struct b2b_calls *calls = ctx->calls;
+	struct b2b_call *call;
+
+	if (!calls)
+		return;
+	while ((call = TAILQ_FIRST(&calls->list))) {
+		if (call->a.nh)
+			nua_handle_destroy(call->a.nh);
+		if (call->b.nh)
+			nua_handle_destroy(call->b.nh);
+		call_free(call);
+	}
+	free(calls);
+	ctx->calls = NULL;
+}
+
+/* One more call in the window of second @now; false when over @max (0 = no limit). */
+static bool rate_take(int64_t *sec, unsigned *count, int64_t now, uint32_t max)
+{
+	if (*sec != now) {
+		*sec = now;
+		*count = 0;
+	}
+	if (max && *count >= max)
+		return false;
+	(*count)++;
+	return true;
+}
+
+/* The peer's window: its own slot, or the stalest one, reused. */
+static struct b2b_peer_rate *peer_rate(struct b2b_calls *calls,
+				       const char *peer)
+{
+	struct b2b_peer_rate *oldest = &calls->rates[0];
+
+	for (unsigned i = 0; i < B2B_PEER_RATES; i++) {
+		struct b2b_peer_rate *r = &calls->rates[i];
+
+		if (!strcmp(r->peer, peer))
+			return r;
+		if (r->sec < oldest->sec)
+			oldest = r;
+	}
+	snprintf(oldest->peer, sizeof(oldest->peer), "%s", peer);
+	oldest->sec = 0;
+	oldest->count = 0;
+	return oldest;
+}
+
+const char *b2b_call_admit(struct b2b_ctx *ctx, const struct store_peer *peer)
+{
+	struct b2b_calls *calls = ctx->calls;
+	const struct cfg_limits *lim = &ctx->cfg->limits;
+	int64_t now = b2b_now_ms() / 1000;
+	struct b2b_peer_rate *r;
+	struct b2b_call *call;
+	unsigned active = 0;
+
+	if (calls->n_active >= lim->max_calls)
+		return "Too Many Calls";
+	if (peer->max_calls) {
+		TAILQ_FOREACH(call, &calls->list, link)
+			if (!call->ended && !strcmp(call->a.peer, peer->name))
+				active++;
+		if (active >= peer->max_calls)
+			return "Peer Call Limit";
+	}
+	r = peer_rate(calls, peer->name);
+	if (peer->max_cps && r->sec == now && r->count >= peer->max_cps)
+		return "Peer Call Rate";
+	if (!rate_take(&calls->cps_sec, &calls->cps_count, now, lim->max_cps))
+		return "Call Rate";
+	rate_take(&r->sec, &r->count, now, 0);
+	return NULL;
+}
+
+struct b2b_call *b2b_call_new(struct b2b_ctx *ctx)
+{
+	struct b2b_calls *calls = ctx->calls;
+	struct b2b_call *call = calloc(1, sizeof(*call));
+	uint16_t rnd = 0;
+
+	if (!call || !(call->home = su_home_new(sizeof(su_home_t)))) {
+		free(call);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+		rnd = 0;
+	calls->seq++;
+	snprintf(call->id, sizeof(call->id), "c%08x%04x", calls->seq,
+		 (unsigned)rnd);
+	call->ctx = ctx;
+	call->a.call = call;
+	call->b.call = call;
+	call->state = B2B_CALL_EARLY;
+	call->setup_ms = b2b_now_ms();
+	TAILQ_INSERT_TAIL(&calls->list, call, link);
+	calls->n_active++;
+	calls->total++;
+	return call;
+}
+
+struct b2b_call *b2b_call_find(struct b2b_ctx *ctx, const char *id)
+{
+	struct b2b_call *call;
+
+	TAILQ_FOREACH(call, &ctx->calls->list, link)
+		if (!call->ended && !strcmp(call->id, id))
+			return call;
+	return NULL;
+}
+
+void b2b_call_end(struct b2b_call *call, const char *reason, const char *side)
+{
+	struct b2b_calls *calls = call->ctx->calls;
+
+	if (call->ended)
+		return;
+	call->ended = true;
+	call->state = B2B_CALL_TERMINATING;
+	call->end_ms = b2b_now_ms();
+	b2b_call_timer_stop(call);
+	snprintf(call->reason, sizeof(call->reason), "%s", reason);
+	snprintf(call->side, sizeof(call->side), "%s", side);
+	calls->n_active--;
+	if (!call->answer_ms)
+		calls->failed++;
+	log_info("call %s ended: %s (%s)", call->id, reason, side);
+	b2b_cdr_write(call);
+}
+
+static void call_maybe_free(struct b2b_call *call)
+{
+	if (call->ended && !call->a.nh && !call->b.nh)
+		call_free(call);
+}
+
+void b2b_leg_release(struct b2b_leg *leg)
+{
+	if (leg->nh) {
+		nua_handle_bind(leg->nh, NULL);
+		nua_handle_destroy(leg->nh);
+		leg->nh = NULL;
+	}
+	call_maybe_free(leg->call);
+}
+
+const char *b2b_call_phrase(struct b2b_call *call, const char *phrase)
+{
+	return phrase ? su_strdup(call->home, phrase) : NULL;
+}
+
+struct b2b_leg *b2b_leg_other(struct b2b_leg *leg)
+{
+	struct b2b_call *call = leg->call;
+
+	return leg == &call->a ? &call->b : &call->a;
+}
+
+/* Responses to INVITE on a leg: the initial INVITE of leg B, or relayed. */
+static void on_invite_response(struct b2b_leg *leg, int status,
+			       const char *phrase, sip_t const *sip)
+{
+	struct b2b_call *call = leg->call;
+
+	if (status >= 200 && status < 300)
+		leg->need_ack = true;
+	if (leg == &call->b && !call->b.answered && !leg->relaying) {
+		b2b_call_b_response(call, status, phrase, sip);
+		return;
+	}
+	b2b_call_relay_response(leg, status, phrase, sip);
+}
+
+void b2b_call_event(struct b2b_sip_realm *realm, nua_event_t event,
+		    int status, char const *phrase, nua_handle_t *nh,
+		    struct b2b_leg *leg, sip_t const *sip, tagi_t tags[])
+{
+	int state = -1;
+
+	if (!leg) {
+		if (event == nua_i_invite)
+			b2b_call_incoming(realm, nh, sip);
+		else if (nh)
+			nua_handle_destroy(nh);
+		return;
+	}
+	switch (event) {
+	case nua_r_invite:
+		on_invite_response(leg, status, phrase, sip);
+		break;
+	case nua_r_update:
+	case nua_r_info:
+		b2b_call_relay_response(leg, status, phrase, sip);
+		break;
+	case nua_i_invite:
+	case nua_i_update:
+	case nua_i_info:
+		b2b_call_relay_request(leg, event, sip);
+		break;
+	case nua_i_ack:
+		b2b_call_ack(leg, sip);
+		break;
+	case nua_i_bye:
+		b2b_call_bye(leg);
+		break;
+	case nua_i_cancel:
+		if (leg == &leg->call->a)
+			b2b_call_cancel(leg->call);
+		break;
+	case nua_i_state:
+		tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
+		if (state == nua_callstate_terminated)
+			b2b_call_terminated(leg);
+		break;
+	case nua_i_terminated:
+		b2b_call_terminated(leg);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool no_calls(void *arg)
+{
+	struct b2b_calls *calls = arg;
+
+	return TAILQ_EMPTY(&calls->list);
+}
+
+void b2b_calls_shutdown(struct b2b_ctx *ctx, unsigned ms)
+{
+	struct b2b_calls *calls = ctx->calls;
+	struct b2b_call *call, *next;
+
+	TAILQ_FOREACH(call, &calls->list, link)
+		b2b_call_hangup(call, "shutdown");
+	if (!b2b_sip_wait(ctx, no_calls, calls, ms))
+		log_warn("calls still being torn down after %u ms", ms);
+	for (call = TAILQ_FIRST(&calls->list); call; call = next) {
+		next = TAILQ_NEXT(call, link);
+		b2b_call_end(call, "shutdown", "sbc");
+		if (call->b.nh)
+			b2b_leg_release(&call->b);
+		if (call->a.nh)
+			b2b_leg_release(&call->a);
+	}
+}

@@ -1,0 +1,278 @@
+/*
+ * The call core: a call is two SIP dialogs joined by policy, leg A toward
+ * the caller and leg B toward the gateway routing chose.  Each leg is one
+ * nua handle (its magic is the struct b2b_leg), so Sofia-SIP generates
+ * Call-ID, tags, Via and Contact for each leg on its own and nothing of one
+ * side reaches the other except what hide.c allows.
+ *
+ *   call.c        the calls table, ids, limits, end of a call (CDR), the
+ *                 nua event dispatcher for calls
+ *   call_a.c      leg A: policy for an initial INVITE, answers to the caller
+ *   call_b.c      leg B: gateways in order, failover, the attempt timer
+ *   call_relay.c  in-dialog requests relayed between the legs, ACK, BYE,
+ *                 CANCEL, leg termination
+ *   call_ctl.c    show calls, show call, kill call, show sip
+ *   cdr.c         CDR and dialog records in the store, cdr list
+ *
+ * Life of a call: b2b_call_new() on an admitted INVITE; b2b_call_end()
+ * exactly once (writes the CDR, deletes the persisted dialog, the call
+ * leaves `show calls`); the struct is freed when both legs' handles are
+ * released, i.e. when Sofia-SIP reported each dialog terminated.
+ *
+ * Everything runs on the su_root thread.
+ */
+#ifndef SBC_CALL_H
+#define SBC_CALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <sofia-sip/nua.h>
+#include <sofia-sip/su_wait.h>
+
+#include "store.h"
+
+struct b2b_ctx;
+struct b2b_sip_realm;
+struct b2b_call;
+
+#define B2B_CALL_ID_MAX 16		/* "c" + 12 hex digits + NUL, padded */
+
+/* Seconds a caller is asked to wait (Retry-After) when a limit is hit. */
+#define B2B_RETRY_AFTER_STR "5"
+
+/*
+ * How long a gateway may stay silent (no response at all, not even 100)
+ * before the next one is tried.  Once it sends a provisional response the
+ * callee is being reached and only the caller's CANCEL ends the attempt.
+ */
+#define B2B_ATTEMPT_TIMEOUT_MS 4000
+
+enum b2b_call_state {
+	B2B_CALL_EARLY,			/* INVITE sent to a gateway, no 2xx */
+	B2B_CALL_CONFIRMED,		/* 2xx relayed to the caller */
+	B2B_CALL_TERMINATING,		/* ended; legs being torn down */
+};
+
+struct b2b_leg {
+	struct b2b_call *call;
+	struct b2b_sip_realm *realm;
+	nua_handle_t *nh;		/* NULL once released */
+	char peer[STORE_NAME_MAX];	/* the trusted peer on this side */
+	char call_id[STORE_CALLID_MAX];	/* internal; never sent to the other side */
+	char local_tag[STORE_TAG_MAX];
+	char remote_tag[STORE_TAG_MAX];
+	nua_saved_event_t saved[1];	/* request waiting for the other leg's answer */
+	bool has_saved;
+	bool relaying;			/* our request here answers the other's saved one */
+	bool need_ack;			/* a 2xx to our INVITE is not ACKed yet */
+	bool answered;			/* dialog confirmed on this leg */
+};
+
+/* One gateway tried: its text, its peer and the final status it gave. */
+struct b2b_attempt {
+	char gateway[STORE_GW_MAX];
+	char peer[STORE_NAME_MAX];
+	int status;			/* 0 while pending, 408 on our timeout */
+};
+
+struct b2b_call {
+	TAILQ_ENTRY(b2b_call) link;
+	struct b2b_ctx *ctx;
+	su_home_t *home;		/* copies of headers and bodies */
+	char id[B2B_CALL_ID_MAX];
+	enum b2b_call_state state;
+	bool ended;			/* b2b_call_end() done */
+	struct b2b_leg a, b;
+	char caller[STORE_ID_MAX];	/* From user of the caller */
+	char number[STORE_ID_MAX];	/* dialled number */
+	char route[STORE_PREFIX_MAX];
+	unsigned max_forwards;		/* for leg B, already decremented */
+	tagi_t *a_tags;			/* allowed headers of the INVITE, per attempt */
+	char gateways[STORE_ROUTE_GWS][STORE_GW_MAX];
+	unsigned n_gateways, next_gateway;
+	struct b2b_attempt attempts[STORE_ROUTE_GWS];
+	unsigned n_attempts;
+	int last_status;		/* last failover-worthy failure */
+	char last_phrase[64];
+	tagi_t *last_tags;		/* its allowed headers (Retry-After...) */
+	su_timer_t *timer;		/* attempt timeout */
+	int64_t setup_ms, answer_ms, end_ms;	/* unix time, ms */
+	char reason[STORE_REASON_MAX];
+	char side[STORE_WORD_MAX];
+};
+
+TAILQ_HEAD(b2b_call_list, b2b_call);
+
+/* Per-peer calls-per-second window. */
+struct b2b_peer_rate {
+	char peer[STORE_NAME_MAX];
+	int64_t sec;
+	unsigned count;
+};
+
+#define B2B_PEER_RATES 64
+
+struct b2b_calls {
+	struct b2b_call_list list;	/* every call not yet freed */
+	unsigned n_active;		/* calls not yet ended */
+	uint64_t total, answered, rejected, failed;
+	int64_t cps_sec;
+	unsigned cps_count;
+	struct b2b_peer_rate rates[B2B_PEER_RATES];
+	uint32_t seq;
+};
+
+/* call.c ------------------------------------------------------------------ */
+
+/**
+ * b2b_calls_init - the empty calls table in @ctx->calls
+ * @return 0 or -ENOMEM.
+ */
+int b2b_calls_init(struct b2b_ctx *ctx);
+
+/* b2b_calls_uninit - free the table and any call left (no SIP sent). */
+void b2b_calls_uninit(struct b2b_ctx *ctx);
+
+/**
+ * b2b_calls_shutdown - hang up every call (BYE/CANCEL, CDRs written), run
+ * the loop until they are gone or @ms elapse, then release what is left so
+ * the user agents can be destroyed
+ */
+void b2b_calls_shutdown(struct b2b_ctx *ctx, unsigned ms);
+
+/* b2b_now_ms - unix time in ms. */
+int64_t b2b_now_ms(void);
+
+/**
+ * b2b_call_admit - check the global and per-peer limits for a new call
+ * @peer: the ingress peer record
+ *
+ * Counts the call against the calls-per-second windows when admitted.
+ *
+ * @return NULL when the call may proceed, else the reason phrase of the
+ * 503 to send.
+ */
+const char *b2b_call_admit(struct b2b_ctx *ctx, const struct store_peer *peer);
+
+/**
+ * b2b_call_new - a new call in the table, in state early
+ * @return the call, or NULL with errno ENOMEM.
+ */
+struct b2b_call *b2b_call_new(struct b2b_ctx *ctx);
+
+/* b2b_call_find - the live (not ended) call with id @id, or NULL. */
+struct b2b_call *b2b_call_find(struct b2b_ctx *ctx, const char *id);
+
+/**
+ * b2b_call_end - the call is over: record why, write its CDR and drop its
+ * persisted dialog (one store transaction), and take it out of the active
+ * count.  Later calls are ignored.  Does not send anything.
+ * @reason: "BYE", "CANCEL", "486", "no route", ...
+ * @side: "caller", "callee" or "sbc"
+ */
+void b2b_call_end(struct b2b_call *call, const char *reason,
+		  const char *side);
+
+/**
+ * b2b_leg_release - destroy the leg's handle; frees the call once it has
+ * ended and both legs are released
+ */
+void b2b_leg_release(struct b2b_leg *leg);
+
+/**
+ * b2b_call_phrase - a copy of @phrase that lives as long as the call
+ *
+ * The nua stack runs in its own thread and reads the reason phrase given
+ * to nua_respond() after the call returns (it copies only the tags), so a
+ * phrase taken from an event must be copied before it is relayed.
+ *
+ * @return the copy, or NULL for a NULL @phrase or out of memory (nua then
+ * sends the standard phrase of the status).
+ */
+const char *b2b_call_phrase(struct b2b_call *call, const char *phrase);
+
+/* b2b_leg_other - the other leg of @leg's call. */
+struct b2b_leg *b2b_leg_other(struct b2b_leg *leg);
+
+/**
+ * b2b_call_event - a nua event on a call's handle, or an initial INVITE
+ * @realm: the realm whose nua reported it
+ * @leg: the handle's magic, NULL for a handle nua created for a new request
+ */
+void b2b_call_event(struct b2b_sip_realm *realm, nua_event_t event,
+		    int status, char const *phrase, nua_handle_t *nh,
+		    struct b2b_leg *leg, sip_t const *sip, tagi_t tags[]);
+
+/* call_a.c ---------------------------------------------------------------- */
+
+/* b2b_call_incoming - policy for an initial INVITE on a new handle @nh. */
+void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
+		       sip_t const *sip);
+
+/**
+ * b2b_call_answer_a - send a response to the caller's INVITE
+ * @tags: extra tags (allowed headers from leg B), may be NULL
+ */
+void b2b_call_answer_a(struct b2b_call *call, int status, const char *phrase,
+		       tagi_t const *tags);
+
+/* call_b.c ---------------------------------------------------------------- */
+
+/**
+ * b2b_call_try_next - send the INVITE to the next usable gateway; when none
+ * is left, answer the caller with the last failure (503 if none) and end
+ * the call
+ */
+void b2b_call_try_next(struct b2b_call *call);
+
+/* b2b_call_b_response - a response to leg B's initial INVITE. */
+void b2b_call_b_response(struct b2b_call *call, int status,
+			 const char *phrase, sip_t const *sip);
+
+/* b2b_call_timer_stop - cancel the attempt timer, if running. */
+void b2b_call_timer_stop(struct b2b_call *call);
+
+/* call_relay.c ------------------------------------------------------------ */
+
+/**
+ * b2b_call_relay_request - relay an in-dialog re-INVITE, UPDATE or INFO
+ * received on @leg to the other leg; the answer comes back through
+ * b2b_call_relay_response()
+ */
+void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
+			    sip_t const *sip);
+
+/* b2b_call_relay_response - a response on @leg to a relayed request. */
+void b2b_call_relay_response(struct b2b_leg *leg, int status,
+			     const char *phrase, sip_t const *sip);
+
+/* b2b_call_ack - ACK received on @leg: ACK the other leg's 2xx. */
+void b2b_call_ack(struct b2b_leg *leg, sip_t const *sip);
+
+/* b2b_call_bye - BYE received on @leg (nua already answered 200). */
+void b2b_call_bye(struct b2b_leg *leg);
+
+/* b2b_call_cancel - the caller CANCELled (nua already answered 487). */
+void b2b_call_cancel(struct b2b_call *call);
+
+/* b2b_call_terminated - Sofia-SIP reports @leg's dialog terminated. */
+void b2b_call_terminated(struct b2b_leg *leg);
+
+/**
+ * b2b_call_hangup - end a call from the SBC side: BYE confirmed legs,
+ * CANCEL leg B and answer 487 to the caller while early
+ * @reason: reason for the CDR ("killed by operator", "shutdown")
+ */
+void b2b_call_hangup(struct b2b_call *call, const char *reason);
+
+/* call_ctl.c -------------------------------------------------------------- */
+
+/**
+ * b2b_call_ctl_register - call.list, call.show, call.kill, sip.stats
+ * @return 0 or an error of ctl_registry_add().
+ */
+int b2b_call_ctl_register(struct b2b_ctx *ctx);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * Leg A: the policy an initial INVITE goes through before a gateway sees
+ * it, and the answers sent back to the caller.
+ *
+ *   source trusted?        acl.c    no  -> 403 (no challenge), no CDR
+ *   limits                 call.c   hit -> 503 + Retry-After, no CDR
+ *   Max-Forwards           > 0      no  -> 483
+ *   request-URI user       number   no  -> 484 (empty) / 404 (not digits)
+ *   route                  route.c  no  -> 404 No Route
+ *   gateways in order      call_b.c
+ *
+ * From this point every outcome ends in a CDR.
+ */
+#include "call.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "acl.h"
+#include "hide.h"
+#include "log.h"
+#include "route.h"
+#include "sbcd.h"
+#include "sip.h"
+
+/* Max-Forwards when the caller sent none (RFC 3261 section 8.1.1.6). */
+#define DEFAULT_MAX_FORWARDS 70
+
+void b2b_call_answer_a(struct b2b_call *call, int status, const char *phrase,
+		       tagi_t const *tags)
+{
+	if (!call->a.nh)
+		return;
+	if (status >= 200 && status < 300)
+		call->a.answered = true;
+	nua_respond(call->a.nh, status, b2b_call_phrase(call, phrase),
+		    TAG_NEXT(tags));
+}
+
+/* Answer the caller with a final failure and end the call. */
+static void reject(struct b2b_call *call, int status, const char *phrase,
+		   const char *reason)
+{
+	b2b_call_answer_a(call, status, phrase, NULL);
+	b2b_call_end(call, reason, "sbc");
+}
+
+/*
+ * The dialled number: the request-URI user part, digits with an optional
+ * leading '+'.  Returns 0, -ENOENT (no user part) or -EINVAL.
+ */
+static int number_get(sip_t const *sip, char *out, size_t len)
+{
+	const char *user = sip->sip_request->rq_url->url_user;
+	size_t n;
+
+	if (!user || !*user)
+		return -ENOENT;
+	n = strlen(user);
+	if (n >= len || n >= STORE_PREFIX_MAX)
+		return -EINVAL;
+	if (strspn(user + (*user == '+'), "0123456789") != n - (*user == '+') ||
+	    n == (size_t)(*user == '+'))
+		return -EINVAL;
+	memcpy(out, user, n + 1);
+	return 0;
+}
+
+/* The caller's From user, if it is a plain token; "anonymous" otherwise. */
+static void caller_get(sip_t const *sip, char *out, size_t len)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.";
+	const char *user = sip->sip_from ? sip->sip_from->a_url->url_user : NULL;
+
+	if (!user || !*user || strspn(user, ok) != strlen(user) ||
+	    strlen(user) >= len)
+		user = "anonymous";
+	snprintf(out, len, "%s", user);
+}
+
+/* Source address and transport of the request being processed. */
+static int source_get(struct b2b_sip_realm *realm,
+		      const struct sockaddr **src, enum cfg_transport *tp)
+{
+	su_addrinfo_t *ai = msg_addrinfo(nua_current_request(realm->nua));
+
+	if (!ai || !ai->ai_addr)
+		return -EINVAL;
+	*src = ai->ai_addr;
+	*tp = ai->ai_protocol == IPPROTO_TCP ? CFG_TRANSPORT_TCP :
+					       CFG_TRANSPORT_UDP;
+	return 0;
+}
+
+/* Route lookup in a read transaction; copies the gateways into @call. */
+static int route_get(struct b2b_call *call)
+{
+	struct store_txn *txn = store_txn_begin(call->ctx->store, false);
+	struct store_route route;
+	int rc;
+
+	if (!txn)
+		return -errno;
+	rc = b2b_route_lookup(txn, call->number, &route);
+	store_txn_abort(txn);
+	if (rc < 0)
+		return rc;
+	snprintf(call->route, sizeof(call->route), "%s", route.prefix);
+	for (unsigned i = 0; i < route.n_gateways && i < STORE_ROUTE_GWS; i++)
+		memcpy(call->gateways[i], route.gateways[i], STORE_GW_MAX);
+	call->n_gateways = route.n_gateways;
+	return 0;
+}
+
+/* The rest of the policy, once the call exists. */
+static void call_setup(struct b2b_call *call, sip_t const *sip)
+{
+	unsigned mf = sip->sip_max_forwards ?
+		(unsigned)sip->sip_max_forwards->mf_count : DEFAULT_MAX_FORWARDS;
+	int rc;
+
+	/* RFC 3261 section 16.3 item 2, applied by the B2BUA as a proxy would. */
+	if (mf == 0) {
+		reject(call, SIP_483_TOO_MANY_HOPS, "483");
+		return;
+	}
+	call->max_forwards = mf - 1;
+	rc = number_get(sip, call->number, sizeof(call->number));
+	if (rc == -ENOENT) {
+		reject(call, 484, "Address Incomplete: no number", "484");
+		return;
+	}
+	if (rc < 0) {
+		reject(call, 404, "Not Found: not a number", "404");
+		return;
+	}
+	rc = route_get(call);
+	if (rc == -ENOENT) {
+		reject(call, 404, "No Route", "no route");
+		return;
+	}
+	if (rc < 0) {
+		log_err("call %s: route lookup for %s: %s", call->id,
+			call->number, strerror(-rc));
+		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "route error");
+		return;
+	}
+	call->a_tags = b2b_hide_tags(call->home, sip);
+	if (!call->a_tags) {
+		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "no memory");
+		return;
+	}
+	b2b_call_try_next(call);
+}
+
+void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
+		       sip_t const *sip)
+{
+	struct b2b_ctx *ctx = realm->ctx;
+	const struct store_peer *peer = NULL;
+	const struct sockaddr *src;
+	enum cfg_transport tp;
+	struct b2b_call *call;
+	const char *limit;
+
+	if (source_get(realm, &src, &tp) == 0 && ctx->acl)
+		peer = b2b_acl_match(ctx->acl, realm->cfg->name, src, tp);
+	if (!peer) {
+		log_info("%s: INVITE from an untrusted source refused",
+			 realm->cfg->name);
+		ctx->calls->rejected++;
+		nua_respond(nh, SIP_403_FORBIDDEN,
+			    NUTAG_WITH_THIS(realm->nua), TAG_END());
+		nua_handle_destroy(nh);
+		return;
+	}
+	limit = b2b_call_admit(ctx, peer);
+	call = limit ? NULL : b2b_call_new(ctx);
+	if (!call) {
+		log_notice("%s: INVITE from peer %s refused: %s",
+			   realm->cfg->name, peer->name,
+			   limit ? limit : "out of memory");
+		ctx->calls->rejected++;
+		nua_respond(nh, 503, limit ? limit : "Out of Memory",
+			    NUTAG_WITH_THIS(realm->nua),
+			    SIPTAG_RETRY_AFTER_STR(B2B_RETRY_AFTER_STR),
+			    TAG_END());
+		nua_handle_destroy(nh);
+		return;
+	}
+	call->a.nh = nh;
+	call->a.realm = realm;
+	nua_handle_bind(nh, &call->a);
+	snprintf(call->a.peer, sizeof(call->a.peer), "%s", peer->name);
+	snprintf(call->a.call_id, sizeof(call->a.call_id), "%s",
+		 sip->sip_call_id ? sip->sip_call_id->i_id : "");
+	if (sip->sip_from && sip->sip_from->a_tag)
+		snprintf(call->a.remote_tag, sizeof(call->a.remote_tag), "%s",
+			 sip->sip_from->a_tag);
+	caller_get(sip, call->caller, sizeof(call->caller));
+	nua_respond(nh, SIP_100_TRYING, TAG_END());
+	log_info("call %s: INVITE from peer %s (%s) to %s", call->id,
+		 peer->name, realm->cfg->name,
+		 sip->sip_request->rq_url->url_user ?
+		 sip->sip_request->rq_url->url_user : "");
+	call_setup(call, sip);
+}

@@ -1,0 +1,298 @@
+/*
+ * Leg B: the INVITE toward the route's gateways, one at a time, in order.
+ *
+ * A gateway is used only if it belongs to a known peer; the peer's realm is
+ * the egress realm, whose nua sends the INVITE from the SBC's address there.
+ * Failover to the next gateway on 408, 500, 502, 503 and 504 (RFC 3261
+ * section 21: these say nothing about the callee), on a transport error
+ * (Sofia-SIP reports it as a local 503) and when a gateway stays silent for
+ * B2B_ATTEMPT_TIMEOUT_MS.  Any other final response is the callee's answer
+ * and goes back to the caller.  Only one final response ever reaches the
+ * caller (RFC 3261 section 13.3.1.4).
+ */
+#include "call.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "acl.h"
+#include "cdr.h"
+#include "hide.h"
+#include "log.h"
+#include "route.h"
+#include "sbcd.h"
+#include "sip.h"
+
+static bool failover_status(int status)
+{
+	switch (status) {
+	case 408: case 500: case 502: case 503: case 504:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void b2b_call_timer_stop(struct b2b_call *call)
+{
+	if (call->timer) {
+		su_timer_destroy(call->timer);
+		call->timer = NULL;
+	}
+}
+
+static void attempt_status(struct b2b_call *call, int status)
+{
+	if (call->n_attempts)
+		call->attempts[call->n_attempts - 1].status = status;
+}
+
+/* Remember a failover-worthy failure, in case it is the last one. */
+static void failure_keep(struct b2b_call *call, int status, const char *phrase,
+			 sip_t const *sip)
+{
+	call->last_status = status;
+	snprintf(call->last_phrase, sizeof(call->last_phrase), "%s",
+		 phrase ? phrase : "");
+	call->last_tags = sip ? b2b_hide_tags(call->home, sip) : NULL;
+}
+
+static void on_timeout(su_root_magic_t *magic, su_timer_t *t,
+		       su_timer_arg_t *arg)
+{
+	struct b2b_call *call = (struct b2b_call *)arg;
+
+	(void)magic;
+	(void)t;
+	b2b_call_timer_stop(call);
+	log_notice("call %s: gateway %s silent for %u ms, trying the next",
+		   call->id, call->attempts[call->n_attempts - 1].gateway,
+		   B2B_ATTEMPT_TIMEOUT_MS);
+	attempt_status(call, 408);
+	failure_keep(call, SIP_408_REQUEST_TIMEOUT, NULL);
+	nua_cancel(call->b.nh, TAG_END());
+	b2b_leg_release(&call->b);
+	b2b_call_try_next(call);
+}
+
+/* A gateway's address as a socket address, for the peer lookup. */
+static int gateway_sockaddr(const struct b2b_gateway *gw,
+			    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, gw->host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(gw->port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, gw->host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(gw->port);
+		return 0;
+	}
+	return -1;
+}
+
+/* "host" or "[host]" for a URI. */
+static const char *uri_host(const char *host, char *buf, size_t len)
+{
+	if (!strchr(host, ':'))
+		return host;
+	snprintf(buf, len, "[%s]", host);
+	return buf;
+}
+
+/* Send the INVITE to @gw through @realm; 0 or -1 (logged). */
+static int attempt_start(struct b2b_call *call, const char *text,
+			 const struct b2b_gateway *gw,
+			 const struct store_peer *peer,
+			 struct b2b_sip_realm *realm)
+{
+	char uri[STORE_URI_MAX], to[STORE_URI_MAX], from[STORE_URI_MAX];
+	char h1[STORE_ADDR_MAX + 2], h2[STORE_ADDR_MAX + 2], mf[12];
+	struct b2b_attempt *at;
+	struct b2b_leg *b = &call->b;
+
+	if (b2b_gateway_uri(gw, call->number, uri, sizeof(uri)) < 0)
+		return -1;
+	snprintf(to, sizeof(to), "<sip:%s@%s>", call->number,
+		 uri_host(gw->host, h1, sizeof(h1)));
+	snprintf(from, sizeof(from), "<sip:%s@%s>", call->caller,
+		 uri_host(realm->cfg->listen[0].addr.text, h2, sizeof(h2)));
+	snprintf(mf, sizeof(mf), "%u", call->max_forwards);
+
+	memset(b, 0, sizeof(*b));
+	b->call = call;
+	b->realm = realm;
+	snprintf(b->peer, sizeof(b->peer), "%s", peer->name);
+	b->nh = nua_handle(realm->nua, b, SIPTAG_TO_STR(to),
+			   SIPTAG_FROM_STR(from), TAG_END());
+	if (!b->nh)
+		return -1;
+	at = &call->attempts[call->n_attempts++];
+	memcpy(at->gateway, text, sizeof(at->gateway));
+	snprintf(at->peer, sizeof(at->peer), "%s", peer->name);
+	at->status = 0;
+	call->timer = su_timer_create(su_root_task(call->ctx->root),
+				      B2B_ATTEMPT_TIMEOUT_MS);
+	if (call->timer)
+		su_timer_set(call->timer, on_timeout, (su_timer_arg_t *)call);
+	log_info("call %s: INVITE to %s (peer %s, realm %s)", call->id, text,
+		 peer->name, realm->cfg->name);
+	nua_invite(b->nh, NUTAG_URL(uri), SIPTAG_MAX_FORWARDS_STR(mf),
+		   TAG_NEXT(call->a_tags));
+	return 0;
+}
+
+/* Can gateway @text be used?  Fills @gw, @peer and @realm. */
+static bool gateway_usable(struct b2b_call *call, const char *text,
+			   struct b2b_gateway *gw,
+			   const struct store_peer **peer,
+			   struct b2b_sip_realm **realm)
+{
+	struct sockaddr_storage ss;
+
+	if (b2b_gateway_parse(text, gw) < 0 || gateway_sockaddr(gw, &ss) < 0) {
+		log_warn("call %s: gateway '%s' does not parse: skipped",
+			 call->id, text);
+		return false;
+	}
+	if (gw->transport == CFG_TRANSPORT_TLS) {
+		log_warn("call %s: gateway %s: tls not supported yet: skipped",
+			 call->id, text);
+		return false;
+	}
+	*peer = call->ctx->acl ? b2b_acl_match(call->ctx->acl, NULL,
+		(const struct sockaddr *)&ss, (enum cfg_transport)-1) : NULL;
+	if (!*peer) {
+		log_warn("call %s: gateway %s is no known peer: skipped",
+			 call->id, text);
+		return false;
+	}
+	*realm = b2b_sip_realm(call->ctx, (*peer)->realm);
+	if (!*realm) {
+		log_warn("call %s: gateway %s: peer %s has unknown realm %s: "
+			 "skipped", call->id, text, (*peer)->name,
+			 (*peer)->realm);
+		return false;
+	}
+	return true;
+}
+
+void b2b_call_try_next(struct b2b_call *call)
+{
+	char reason[16];
+
+	while (call->next_gateway < call->n_gateways) {
+		const char *text = call->gateways[call->next_gateway++];
+		const struct store_peer *peer;
+		struct b2b_sip_realm *realm;
+		struct b2b_gateway gw;
+
+		if (!gateway_usable(call, text, &gw, &peer, &realm))
+			continue;
+		if (attempt_start(call, text, &gw, peer, realm) == 0)
+			return;
+		log_err("call %s: could not send INVITE to %s", call->id, text);
+	}
+	if (!call->last_status) {
+		b2b_call_answer_a(call, SIP_503_SERVICE_UNAVAILABLE, NULL);
+		b2b_call_end(call, "no gateway", "sbc");
+		return;
+	}
+	b2b_call_answer_a(call, call->last_status, call->last_phrase,
+			  call->last_tags);
+	snprintf(reason, sizeof(reason), "%d", call->last_status);
+	b2b_call_end(call, reason, "callee");
+}
+
+/* Note leg B's dialog identifiers from a response (internal only). */
+static void leg_ids(struct b2b_leg *b, sip_t const *sip)
+{
+	if (sip->sip_call_id)
+		snprintf(b->call_id, sizeof(b->call_id), "%s",
+			 sip->sip_call_id->i_id);
+	if (sip->sip_from && sip->sip_from->a_tag)
+		snprintf(b->local_tag, sizeof(b->local_tag), "%s",
+			 sip->sip_from->a_tag);
+	if (sip->sip_to && sip->sip_to->a_tag)
+		snprintf(b->remote_tag, sizeof(b->remote_tag), "%s",
+			 sip->sip_to->a_tag);
+}
+
+/* Relay a response to the caller with the allowed headers of @sip. */
+static void relay_to_a(struct b2b_call *call, int status, const char *phrase,
+		       sip_t const *sip)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+
+	b2b_call_answer_a(call, status, phrase, b2b_hide_tags(home, sip));
+	su_home_deinit(home);
+}
+
+static void answered(struct b2b_call *call, int status, const char *phrase,
+		     sip_t const *sip)
+{
+	const sip_to_t *local;
+
+	call->b.answered = true;
+	call->state = B2B_CALL_CONFIRMED;
+	call->answer_ms = b2b_now_ms();
+	call->ctx->calls->answered++;
+	relay_to_a(call, status, phrase, sip);
+	local = call->a.nh ? nua_handle_local(call->a.nh) : NULL;
+	if (local && local->a_tag)
+		snprintf(call->a.local_tag, sizeof(call->a.local_tag), "%s",
+			 local->a_tag);
+	b2b_cdr_dialog_put(call);
+}
+
+void b2b_call_b_response(struct b2b_call *call, int status,
+			 const char *phrase, sip_t const *sip)
+{
+	char reason[16];
+
+	if (call->ended) {
+		/* Too late: the caller gave up or the operator killed it. */
+		if (status >= 200 && status < 300) {
+			nua_ack(call->b.nh, TAG_END());
+			call->b.need_ack = false;
+			nua_bye(call->b.nh, TAG_END());
+		}
+		return;
+	}
+	if (sip)
+		leg_ids(&call->b, sip);
+	if (status < 200) {
+		b2b_call_timer_stop(call);
+		if (status > 100)
+			relay_to_a(call, status, phrase, sip);
+		return;
+	}
+	b2b_call_timer_stop(call);
+	attempt_status(call, status);
+	if (status < 300) {
+		answered(call, status, phrase, sip);
+		return;
+	}
+	if (failover_status(status)) {
+		log_notice("call %s: gateway %s answered %d, trying the next",
+			   call->id, call->attempts[call->n_attempts - 1].gateway,
+			   status);
+		failure_keep(call, status, phrase, sip);
+		b2b_leg_release(&call->b);
+		b2b_call_try_next(call);
+		return;
+	}
+	relay_to_a(call, status, phrase, sip);
+	snprintf(reason, sizeof(reason), "%d", status);
+	b2b_call_end(call, reason, "callee");
+}

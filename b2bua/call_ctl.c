@@ -1,0 +1,144 @@
+/*
+ * Control commands for calls: show calls (call.list), show call ID
+ * (call.show), kill call ID (call.kill) and show sip (sip.stats).  Leg
+ * Call-IDs and tags are internal and never shown: an operator names a call
+ * by the SBC's own id.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "call.h"
+#include "ctl_registry.h"
+#include "sbcd.h"
+#include "sip.h"
+
+static const char *state_name(enum b2b_call_state s)
+{
+	switch (s) {
+	case B2B_CALL_EARLY: return "early";
+	case B2B_CALL_CONFIRMED: return "confirmed";
+	default: return "terminating";
+	}
+}
+
+static json_int_t duration_s(const struct b2b_call *call)
+{
+	return call->answer_ms ? (b2b_now_ms() - call->answer_ms) / 1000 : 0;
+}
+
+static json_t *call_row(const struct b2b_call *call)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+		"id", call->id, "state", state_name(call->state),
+		"from", call->caller, "to", call->number,
+		"ingress", call->a.peer, "egress", call->b.peer,
+		"duration_s", duration_s(call));
+}
+
+static int list_handler(void *arg, const json_t *params, struct ctl_reply *rep)
+{
+	struct b2b_ctx *ctx = arg;
+	json_t *out = json_array();
+	struct b2b_call *call;
+
+	(void)params;
+	TAILQ_FOREACH(call, &ctx->calls->list, link)
+		if (!call->ended)
+			json_array_append_new(out, call_row(call));
+	return ctl_reply_set_result(rep, out);
+}
+
+static struct b2b_call *call_arg(struct b2b_ctx *ctx, const json_t *params,
+				 struct ctl_reply *rep)
+{
+	struct b2b_call *call = NULL;
+	const char *id;
+
+	if (ctl_param_string(params, 0, "id", &id) < 0)
+		ctl_reply_error(rep, CTL_ERR_INVALID_PARAMS, "a call id is needed");
+	else if (!(call = b2b_call_find(ctx, id)))
+		ctl_reply_error(rep, CTL_ERR_NOT_FOUND, "no call '%s'", id);
+	return call;
+}
+
+static int show_handler(void *arg, const json_t *params, struct ctl_reply *rep)
+{
+	struct b2b_call *call = call_arg(arg, params, rep);
+	json_t *out, *attempts;
+
+	if (!call)
+		return 0;
+	attempts = json_array();
+	for (unsigned i = 0; i < call->n_attempts; i++)
+		json_array_append_new(attempts, json_pack("{s:s, s:s, s:i}",
+			"gateway", call->attempts[i].gateway,
+			"peer", call->attempts[i].peer,
+			"status", call->attempts[i].status));
+	out = call_row(call);
+	if (!out) {
+		json_decref(attempts);
+		return -ENOMEM;
+	}
+	json_object_set_new(out, "ingress_realm", json_string(
+		call->a.realm ? call->a.realm->cfg->name : ""));
+	json_object_set_new(out, "egress_realm", json_string(
+		call->b.realm ? call->b.realm->cfg->name : ""));
+	json_object_set_new(out, "route", json_string(call->route));
+	json_object_set_new(out, "setup_ms", json_integer(call->setup_ms));
+	json_object_set_new(out, "answer_ms", json_integer(call->answer_ms));
+	json_object_set_new(out, "attempts", attempts);
+	return ctl_reply_set_result(rep, out);
+}
+
+static int kill_handler(void *arg, const json_t *params, struct ctl_reply *rep)
+{
+	struct b2b_call *call = call_arg(arg, params, rep);
+	char id[B2B_CALL_ID_MAX];
+
+	if (!call)
+		return 0;
+	memcpy(id, call->id, sizeof(id));
+	b2b_call_hangup(call, "killed by operator");
+	return ctl_reply_set_result(rep, json_pack("{s:s, s:s}", "id", id,
+						   "result", "killed"));
+}
+
+static int stats_handler(void *arg, const json_t *params, struct ctl_reply *rep)
+{
+	struct b2b_ctx *ctx = arg;
+	struct b2b_calls *c = ctx->calls;
+
+	(void)params;
+	return ctl_reply_set_result(rep, json_pack(
+		"{s:i, s:I, s:I, s:I, s:I, s:i}",
+		"calls_active", (int)c->n_active,
+		"calls_total", (json_int_t)c->total,
+		"calls_answered", (json_int_t)c->answered,
+		"calls_failed", (json_int_t)c->failed,
+		"invites_refused", (json_int_t)c->rejected,
+		"realms", (int)(ctx->sip ? ctx->sip->n_realms : 0)));
+}
+
+int b2b_call_ctl_register(struct b2b_ctx *ctx)
+{
+	const struct ctl_command cmds[] = {
+		{ "call.list", "show calls", NULL,
+		  "calls in progress", 0, 0, list_handler, ctx },
+		{ "call.show", "show call", "ID",
+		  "one call in detail, with the gateways tried",
+		  1, 1, show_handler, ctx },
+		{ "call.kill", "kill call", "ID",
+		  "hang a call up (BYE, or CANCEL and 487 while ringing)",
+		  1, 1, kill_handler, ctx },
+		{ "sip.stats", "show sip", NULL,
+		  "call counters of the SIP core", 0, 0, stats_handler, ctx },
+	};
+	int rc;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		rc = ctl_registry_add(ctx->ctl_reg, &cmds[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,197 @@
+/*
+ * Call records in the store: the CDR of every ended call (and the removal
+ * of its dialog record, in the same transaction), the dialog record of an
+ * answered call, and cdr.list for operators.
+ */
+#include "cdr.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "ctl_registry.h"
+#include "log.h"
+#include "sbcd.h"
+#include "store.h"
+
+#define CDR_LIST_DEFAULT 20
+#define CDR_LIST_MAX 1000
+
+/* "REASON [503@gw1,200@gw2]", cut to fit the record. */
+static void cdr_reason(const struct b2b_call *call, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%s", call->reason);
+
+	for (unsigned i = 0; i < call->n_attempts && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%d@%s",
+				      i ? "," : " [",
+				      call->attempts[i].status,
+				      call->attempts[i].gateway);
+	if (call->n_attempts && n < len)
+		snprintf(buf + n, len - n, "]");
+}
+
+/* Commit @txn when @rc is 0, else abort it; @return 0 or the error. */
+static int txn_finish(struct store_txn *txn, int rc)
+{
+	if (rc < 0) {
+		store_txn_abort(txn);
+		return rc;
+	}
+	return store_txn_commit(txn);
+}
+
+int b2b_cdr_write(struct b2b_call *call)
+{
+	struct store_cdr cdr = { 0 };
+	struct store_txn *txn;
+	int rc;
+
+	snprintf(cdr.call_id, sizeof(cdr.call_id), "%s",
+		 call->a.call_id[0] ? call->a.call_id : call->id);
+	snprintf(cdr.caller, sizeof(cdr.caller), "%s", call->caller);
+	snprintf(cdr.callee, sizeof(cdr.callee), "%s", call->number);
+	snprintf(cdr.ingress, sizeof(cdr.ingress), "%s", call->a.peer);
+	snprintf(cdr.egress, sizeof(cdr.egress), "%s", call->b.peer);
+	cdr.setup_ms = call->setup_ms;
+	cdr.answer_ms = call->answer_ms;
+	cdr.end_ms = call->end_ms;
+	cdr.duration_ms = call->answer_ms ? call->end_ms - call->answer_ms : 0;
+	if (cdr.duration_ms < 0)
+		cdr.duration_ms = 0;
+	cdr_reason(call, cdr.reason, sizeof(cdr.reason));
+	snprintf(cdr.side, sizeof(cdr.side), "%s", call->side);
+
+	txn = store_txn_begin(call->ctx->store, true);
+	if (!txn) {
+		rc = -errno;
+		goto err;
+	}
+	rc = store_cdr_append(txn, &cdr);
+	if (rc == 0 && call->answer_ms) {
+		rc = store_dialog_del(txn, cdr.call_id);
+		if (rc == -ENOENT)
+			rc = 0;
+	}
+	rc = txn_finish(txn, rc);
+	if (rc < 0)
+		goto err;
+	return 0;
+err:
+	log_err("call %s: CDR not written: %s", call->id, strerror(-rc));
+	return rc;
+}
+
+int b2b_cdr_dialog_put(struct b2b_call *call)
+{
+	struct store_dialog d = { 0 };
+	struct store_txn *txn;
+	int rc;
+
+	snprintf(d.call_id, sizeof(d.call_id), "%s", call->a.call_id);
+	snprintf(d.b_call_id, sizeof(d.b_call_id), "%s", call->b.call_id);
+	snprintf(d.a_local_tag, sizeof(d.a_local_tag), "%s", call->a.local_tag);
+	snprintf(d.a_remote_tag, sizeof(d.a_remote_tag), "%s",
+		 call->a.remote_tag);
+	snprintf(d.b_local_tag, sizeof(d.b_local_tag), "%s", call->b.local_tag);
+	snprintf(d.b_remote_tag, sizeof(d.b_remote_tag), "%s",
+		 call->b.remote_tag);
+	snprintf(d.state, sizeof(d.state), "confirmed");
+	d.created_ms = call->setup_ms;
+	snprintf(d.peer, sizeof(d.peer), "%s", call->a.peer);
+	snprintf(d.route, sizeof(d.route), "%s", call->route);
+
+	txn = store_txn_begin(call->ctx->store, true);
+	if (!txn) {
+		rc = -errno;
+		goto err;
+	}
+	rc = txn_finish(txn, store_dialog_put(txn, &d));
+	if (rc < 0)
+		goto err;
+	return 0;
+err:
+	log_err("call %s: dialog not persisted: %s", call->id, strerror(-rc));
+	return rc;
+}
+
+/* The last @max CDRs seen, in a ring. */
+struct cdr_ring {
+	json_t **items;
+	size_t max, n, next;
+};
+
+static int cdr_collect(const void *rec, void *arg)
+{
+	const struct store_cdr *c = rec;
+	struct cdr_ring *ring = arg;
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
+			      "s:s, s:s}",
+		"id", (json_int_t)c->id, "caller", c->caller,
+		"callee", c->callee, "ingress", c->ingress,
+		"egress", c->egress, "setup_ms", (json_int_t)c->setup_ms,
+		"answer_ms", (json_int_t)c->answer_ms,
+		"end_ms", (json_int_t)c->end_ms,
+		"duration_s", (json_int_t)(c->duration_ms / 1000),
+		"reason", c->reason, "side", c->side);
+
+	if (!o)
+		return -ENOMEM;
+	json_decref(ring->items[ring->next]);
+	ring->items[ring->next] = o;
+	ring->next = (ring->next + 1) % ring->max;
+	if (ring->n < ring->max)
+		ring->n++;
+	return 0;
+}
+
+static int cdr_list_handler(void *arg, const json_t *params,
+			    struct ctl_reply *rep)
+{
+	struct b2b_ctx *ctx = arg;
+	struct cdr_ring ring = { .max = CDR_LIST_DEFAULT };
+	struct store_txn *txn;
+	json_t *out;
+	const char *s;
+	char *end;
+	int rc;
+
+	if (ctl_param_string(params, 0, "n", &s) == 0) {
+		unsigned long n = strtoul(s, &end, 10);
+
+		if (!*s || *end || n < 1 || n > CDR_LIST_MAX)
+			return ctl_reply_error(rep, CTL_ERR_INVALID_PARAMS,
+				"N must be a number from 1 to %d", CDR_LIST_MAX);
+		ring.max = n;
+	}
+	ring.items = calloc(ring.max, sizeof(*ring.items));
+	if (!ring.items)
+		return -ENOMEM;
+	txn = store_txn_begin(ctx->store, false);
+	rc = txn ? store_foreach(txn, STORE_DB_CDRS, cdr_collect, &ring) : -errno;
+	store_txn_abort(txn);
+	out = rc == 0 ? json_array() : NULL;
+	/* Newest first: walk the ring backwards from the last one put. */
+	for (size_t i = 1; out && i <= ring.n; i++)
+		json_array_append(out, ring.items[(ring.next + ring.max - i) %
+						  ring.max]);
+	for (size_t i = 0; i < ring.max; i++)
+		json_decref(ring.items[i]);
+	free(ring.items);
+	if (rc < 0)
+		return rc;
+	return ctl_reply_set_result(rep, out);
+}
+
+int b2b_cdr_register(struct b2b_ctx *ctx)
+{
+	const struct ctl_command cmd = {
+		"cdr.list", "cdr", "[N]",
+		"the last N call detail records, newest first (default 20)",
+		0, 1, cdr_list_handler, ctx,
+	};
+
+	return ctl_registry_add(ctx->ctl_reg, &cmd);
+}

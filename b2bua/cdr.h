@@ -1,0 +1,37 @@
+/*
+ * Call records in the store: the CDR written when a call ends (with the
+ * persisted dialog deleted in the same transaction, so a crash never leaves
+ * both or neither), the dialog record written when a call is answered, and
+ * the cdr.list control command.
+ */
+#ifndef SBC_CDR_H
+#define SBC_CDR_H
+
+struct b2b_ctx;
+struct b2b_call;
+
+/**
+ * b2b_cdr_write - append the call's CDR and delete its dialog record in one
+ * write transaction
+ *
+ * The gateways tried and their codes go into the reason when more than
+ * one was tried ("503@10.10.2.10:5060;udp,200@10.10.2.11:5060;udp BYE"),
+ * cut to fit.
+ *
+ * @return 0, or an error of the store (logged).
+ */
+int b2b_cdr_write(struct b2b_call *call);
+
+/**
+ * b2b_cdr_dialog_put - persist the answered call as a store_dialog
+ * @return 0, or an error of the store (logged).
+ */
+int b2b_cdr_dialog_put(struct b2b_call *call);
+
+/**
+ * b2b_cdr_register - register cdr.list (sbcctl "cdr [N]")
+ * @return 0 or an error of ctl_registry_add().
+ */
+int b2b_cdr_register(struct b2b_ctx *ctx);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * SIP transports: one nua per realm on the shared su_root, bound to the
+ * realm's listen sockets (see sip.h for how they are bound and the limits),
+ * and the single nua callback that feeds the call core.
+ *
+ * Every nua runs with media off (SDP is an opaque body that call*.c
+ * relays; issue 5 anchors media), without automatic answers, alerting or
+ * ACK (the B2BUA answers for the far leg, and ACKs a 2xx when the other
+ * side ACKs, so a body in the ACK reaches the far end), without retrying
+ * a request on its own (nua would resend after a 503 with Retry-After; the
+ * failover in call_b.c decides instead, and the caller sees the gateway's
+ * answer), without its own User-Agent, Server and Supported headers, and
+ * with MESSAGE disabled.  OPTIONS outside a dialog is answered 200 by nua itself, which
+ * is what peers use as a keep-alive.
+ */
+#include "sip.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "call.h"
+#include "log.h"
+#include "sbcd.h"
+
+/* Methods the SBC takes part in; the application answers the last three. */
+#define SIP_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO"
+#define SIP_APPL_METHODS "INVITE, UPDATE, INFO"
+
+/* Bounded waits at shutdown, ms. */
+#define SHUTDOWN_WAIT_MS 2000
+
+#define URL_MAX 96
+
+static void on_event(nua_event_t event, int status, char const *phrase,
+		     nua_t *nua, nua_magic_t *magic, nua_handle_t *nh,
+		     nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[])
+{
+	struct b2b_sip_realm *realm = (struct b2b_sip_realm *)magic;
+
+	(void)nua;
+	if (event == nua_r_shutdown) {
+		if (status >= 200)
+			realm->shut_down = true;
+		return;
+	}
+	log_debug("%s: %s %d %s", realm->cfg->name, nua_event_name(event),
+		  status, phrase ? phrase : "");
+	b2b_call_event(realm, event, status, phrase, nh,
+		       (struct b2b_leg *)hmagic, sip, tags);
+}
+
+/*
+ * The realm's sockets as at most two URLs.  A udp and a tcp socket on the
+ * same address and port share one URL without a transport parameter.
+ */
+static int realm_urls(const struct cfg_realm *r, char urls[2][URL_MAX])
+{
+	bool done[CFG_MAX_LISTEN] = { false };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->n_listen; i++) {
+		const struct cfg_listen *l = &r->listen[i];
+		const char *fmt = l->addr.af == AF_INET6 ? "sip:[%s]:%u%s%s" :
+							   "sip:%s:%u%s%s";
+		bool pair = false;
+
+		if (l->transport == CFG_TRANSPORT_TLS) {
+			log_err("realm %s: %s:%u: tls transport not supported "
+				"yet", r->name, l->addr.text, l->port);
+			return -ENOTSUP;
+		}
+		if (done[i])
+			continue;
+		for (unsigned j = i + 1; j < r->n_listen; j++) {
+			const struct cfg_listen *m = &r->listen[j];
+
+			if (!done[j] && m->port == l->port &&
+			    m->transport != l->transport &&
+			    m->transport != CFG_TRANSPORT_TLS &&
+			    cfg_ip_equal(&m->addr, &l->addr))
+				done[j] = pair = true;
+		}
+		if (n == 2) {
+			log_err("realm %s: more than two SIP addresses or ports "
+				"are not supported yet", r->name);
+			return -ENOTSUP;
+		}
+		snprintf(urls[n++], URL_MAX, fmt, l->addr.text, l->port,
+			 pair ? "" : ";transport=",
+			 pair ? "" : cfg_transport_name(l->transport));
+	}
+	return (int)n;
+}
+
+static int realm_init(struct b2b_ctx *ctx, struct b2b_sip_realm *realm,
+		      const struct cfg_realm *cfg)
+{
+	char urls[2][URL_MAX];
+	int n = realm_urls(cfg, urls);
+
+	if (n < 0)
+		return n;
+	realm->ctx = ctx;
+	realm->cfg = cfg;
+	realm->nua = nua_create(ctx->root, on_event, (nua_magic_t *)realm,
+		NUTAG_URL(urls[0]),
+		TAG_IF(n > 1, NUTAG_SIPS_URL(urls[1])),
+		TAG_END());
+	if (!realm->nua) {
+		log_err("realm %s: cannot bind %s%s%s", cfg->name, urls[0],
+			n > 1 ? " and " : "", n > 1 ? urls[1] : "");
+		return -EADDRNOTAVAIL;
+	}
+	/* nua_create() takes the transports; the rest are handle defaults. */
+	nua_set_params(realm->nua,
+		NUTAG_MEDIA_ENABLE(0),
+		NUTAG_AUTOANSWER(0),
+		NUTAG_AUTOALERT(0),
+		NUTAG_AUTOACK(0),
+		NUTAG_RETRY_COUNT(0),
+		NUTAG_ENABLEMESSAGE(0),
+		SIPTAG_ALLOW_STR(SIP_ALLOW),
+		NUTAG_APPL_METHOD(SIP_APPL_METHODS),
+		SIPTAG_SUPPORTED(SIP_NONE),
+		SIPTAG_USER_AGENT(SIP_NONE),
+		SIPTAG_SERVER(SIP_NONE),
+		TAG_END());
+	log_info("realm %s: SIP on %s%s%s", cfg->name, urls[0],
+		 n > 1 ? " and " : "", n > 1 ? urls[1] : "");
+	return 0;
+}
+
+int b2b_sip_init(struct b2b_ctx *ctx)
+{
+	struct b2b_sip *sip = calloc(1, sizeof(*sip));
+	int rc;
+
+	if (!sip)
+		return -ENOMEM;
+	ctx->sip = sip;
+	for (unsigned i = 0; i < ctx->cfg->n_realms; i++) {
+		rc = realm_init(ctx, &sip->realms[i], &ctx->cfg->realms[i]);
+		if (rc < 0)
+			return rc;
+		sip->n_realms++;
+	}
+	return 0;
+}
+
+bool b2b_sip_wait(struct b2b_ctx *ctx, bool (*done)(void *arg), void *arg,
+		  unsigned ms)
+{
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!done(arg)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000 >= (long)ms)
+			return false;
+		su_root_step(ctx->root, 50);
+	}
+	return true;
+}
+
+static bool all_shut_down(void *arg)
+{
+	struct b2b_sip *sip = arg;
+
+	for (unsigned i = 0; i < sip->n_realms; i++)
+		if (!sip->realms[i].shut_down)
+			return false;
+	return true;
+}
+
+void b2b_sip_uninit(struct b2b_ctx *ctx)
+{
+	struct b2b_sip *sip = ctx->sip;
+
+	if (!sip)
+		return;
+	if (ctx->calls)
+		b2b_calls_shutdown(ctx, SHUTDOWN_WAIT_MS);
+	for (unsigned i = 0; i < sip->n_realms; i++)
+		nua_shutdown(sip->realms[i].nua);
+	if (!b2b_sip_wait(ctx, all_shut_down, sip, SHUTDOWN_WAIT_MS))
+		log_warn("SIP stack shutdown not complete after %u ms",
+			 SHUTDOWN_WAIT_MS);
+	for (unsigned i = 0; i < sip->n_realms; i++)
+		nua_destroy(sip->realms[i].nua);
+	free(sip);
+	ctx->sip = NULL;
+}
+
+struct b2b_sip_realm *b2b_sip_realm(struct b2b_ctx *ctx, const char *name)
+{
+	struct b2b_sip *sip = ctx->sip;
+
+	for (unsigned i = 0; sip && i < sip->n_realms; i++)
+		if (!strcmp(sip->realms[i].cfg->name, name))
+			return &sip->realms[i];
+	return NULL;
+}
