@@ -73,3 +73,7 @@ test_dp_srtp_PKGS := libsrtp2
 UNIT_TESTS += test_hide
 test_hide_SRCS := b2bua/hide.c
 test_hide_PKGS := sofia-sip-ua
+
+UNIT_TESTS += test_neigh
+test_neigh_SRCS := dataplane/neigh.c dataplane/pkt_parse.c dataplane/pkt_rewrite.c
+test_neigh_PKGS := libdpdk
