@@ -199,7 +199,7 @@ static const struct key limits_keys[] = {
 	{ "ctl_max_clients", K_INT, AT(cfg_limits, ctl_max_clients),
 	  .min = 1, .max = 1024, .def = 16 },
 	{ "ctl_max_request", K_INT, AT(cfg_limits, ctl_max_request),
-	  .min = 1024, .max = 16 * 1024 * 1024, .def = 65536 },
+	  .min = 1024, .max = 16 * 1024 * 1024, .def = 4194304 },
 	{ .name = NULL },
 };
 

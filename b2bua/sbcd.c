@@ -23,6 +23,7 @@
 
 #include "call.h"
 #include "cdr.h"
+#include "credit.h"
 #include "ctl_registry.h"
 #include "ctl_server.h"
 #include "log.h"
@@ -151,6 +152,8 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 		rc = b2b_status_register(ctx);
 	if (rc == 0)
 		rc = b2b_provision_init(ctx);
+	if (rc == 0)
+		rc = b2b_credit_register(ctx);
 	if (rc == 0)
 		rc = b2b_call_ctl_register(ctx);
 	if (rc == 0)

@@ -1,7 +1,8 @@
 /*
  * The store's LMDB side: the environment and its named databases, the
- * schema version and CDR counter in "meta", transactions, and the generic
- * put/get/del/walk that store_records.c builds the typed accessors on.
+ * schema version and the CDR and audit counters in "meta", transactions,
+ * and the generic put/get/del/walk that store_records.c builds the typed
+ * accessors on.
  * See store.h for the layout and the locking rules.
  */
 #include "store.h"
@@ -42,6 +43,7 @@ static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_REGISTRATIONS] = "registrations",
 	[STORE_DB_DIALOGS] = "dialogs",
 	[STORE_DB_CDRS] = "cdrs",
+	[STORE_DB_AUDIT] = "audit",
 };
 
 const char *store_db_name(enum store_db db)
@@ -78,14 +80,16 @@ static int mdb_errno(int rc)
 	}
 }
 
-/* @key printable for logs: CDR ids as numbers, other bytes escaped */
+/* @key printable for logs: CDR and audit ids as numbers, other bytes
+ * escaped */
 static const char *key_text(enum store_db db, const MDB_val *key,
 			    char *buf, size_t size)
 {
 	const uint8_t *k = key->mv_data;
 	size_t n = 0;
 
-	if (db == STORE_DB_CDRS && key->mv_size == sizeof(uint64_t)) {
+	if ((db == STORE_DB_CDRS || db == STORE_DB_AUDIT) &&
+	    key->mv_size == sizeof(uint64_t)) {
 		uint64_t be;
 
 		memcpy(&be, k, sizeof(be));
@@ -462,9 +466,16 @@ int store_del(struct store_txn *t, enum store_db db, const void *key)
 			 "del");
 }
 
-int store_walk(struct store_txn *t, enum store_db db, const uint8_t *prefix,
-	       size_t plen, int (*cb)(const void *rec, void *arg), void *arg)
+/*
+ * store_walk() (@back false) or store_walk_back() (@back true, @plen 0):
+ * the cursor starts at @first and moves by @next.
+ */
+static int walk(struct store_txn *t, enum store_db db, const uint8_t *prefix,
+		size_t plen, bool back, int (*cb)(const void *rec, void *arg),
+		void *arg)
 {
+	MDB_cursor_op first = back ? MDB_LAST : plen ? MDB_SET_RANGE : MDB_FIRST;
+	MDB_cursor_op next = back ? MDB_PREV : MDB_NEXT;
 	union store_any_record rec;
 	MDB_cursor *c = NULL;
 	MDB_val k = { plen, (void *)prefix };
@@ -476,8 +487,8 @@ int store_walk(struct store_txn *t, enum store_db db, const uint8_t *prefix,
 	rc = mdb_cursor_open(t->txn, t->st->dbi[db], &c);
 	if (rc)
 		return op_result(t, rc, db, NULL, "cursor");
-	for (rc = mdb_cursor_get(c, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
-	     rc == MDB_SUCCESS; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+	for (rc = mdb_cursor_get(c, &k, &v, first); rc == MDB_SUCCESS;
+	     rc = mdb_cursor_get(c, &k, &v, next)) {
 		if (plen && (k.mv_size < plen ||
 			     memcmp(k.mv_data, prefix, plen) != 0))
 			break;
@@ -493,42 +504,70 @@ out:
 	return ret;
 }
 
+int store_walk(struct store_txn *t, enum store_db db, const uint8_t *prefix,
+	       size_t plen, int (*cb)(const void *rec, void *arg), void *arg)
+{
+	return walk(t, db, prefix, plen, false, cb, arg);
+}
+
+int store_walk_back(struct store_txn *t, enum store_db db,
+		    int (*cb)(const void *rec, void *arg), void *arg)
+{
+	return walk(t, db, NULL, 0, true, cb, arg);
+}
+
 int store_foreach(struct store_txn *txn, enum store_db db,
 		  int (*cb)(const void *rec, void *arg), void *arg)
 {
 	return store_walk(txn, db, NULL, 0, cb, arg);
 }
 
-int store_cdr_append(struct store_txn *t, struct store_cdr *cdr)
+/*
+ * Puts @rec of @db, keyed by its id *@id, under the id after the one meta
+ * @counter holds, and advances the counter; *@id is 0 on failure.
+ */
+static int append(struct store_txn *t, enum store_db db, const char *counter,
+		  void *rec, uint64_t *id)
 {
 	uint64_t last = 0;
 	int ret, rc;
 
-	if (!t || !cdr)
-		return -EINVAL;
 	if (!t->write)
 		return -EACCES;
-	ret = meta_get(t->txn, t->st->meta, STORE_META_CDR_KEY, &last);
+	ret = meta_get(t->txn, t->st->meta, counter, &last);
 	if (ret == -EPROTO)
-		log_err("store %s: meta %s is corrupt", t->st->dir,
-			STORE_META_CDR_KEY);
+		log_err("store %s: meta %s is corrupt", t->st->dir, counter);
 	if (ret && ret != -ENOENT)
 		return ret;
-	cdr->id = last + 1;
-	/* ids only grow, so every CDR goes at the end of the B-tree */
-	ret = put_flags(t, STORE_DB_CDRS, cdr, MDB_APPEND);
+	*id = last + 1;
+	/* ids only grow, so every record goes at the end of the B-tree */
+	ret = put_flags(t, db, rec, MDB_APPEND);
 	if (ret == -EEXIST) {
-		log_err("store %s: meta %s is behind the last CDR", t->st->dir,
-			STORE_META_CDR_KEY);
+		log_err("store %s: meta %s is behind the last record of %s",
+			t->st->dir, counter, store_db_name(db));
 		ret = -EPROTO;
 	}
 	if (ret == 0) {
-		rc = meta_put(t->txn, t->st->meta, STORE_META_CDR_KEY, cdr->id);
-		ret = op_result(t, rc, STORE_DB_CDRS, NULL, "meta put");
+		rc = meta_put(t->txn, t->st->meta, counter, *id);
+		ret = op_result(t, rc, db, NULL, "meta put");
 	}
 	if (ret)
-		cdr->id = 0;
+		*id = 0;
 	return ret;
+}
+
+int store_cdr_append(struct store_txn *t, struct store_cdr *cdr)
+{
+	if (!t || !cdr)
+		return -EINVAL;
+	return append(t, STORE_DB_CDRS, STORE_META_CDR_KEY, cdr, &cdr->id);
+}
+
+int store_audit_append(struct store_txn *t, struct store_audit *a)
+{
+	if (!t || !a)
+		return -EINVAL;
+	return append(t, STORE_DB_AUDIT, STORE_META_AUDIT_KEY, a, &a->id);
 }
 
 int store_count(struct store *st, enum store_db db, size_t *out)

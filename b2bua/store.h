@@ -4,10 +4,11 @@
  * sbcd keeps its provisioning data (accounts, peers, routes, rates) and its
  * run-time state (registrations, dialogs, CDRs) in one LMDB environment in a
  * directory.  Each record type has its own named database; a further
- * database, "meta", holds the schema version and the last CDR id:
+ * database, "meta", holds the schema version and the last CDR and audit ids:
  *
  *   meta             "schema_version" -> "1"      decimal text
  *                    "cdr_last_id"    -> "42"     decimal text
+ *                    "audit_last_id"  -> "7"      decimal text
  *   accounts         id                        -> JSON record
  *   peers            name                      -> JSON record
  *   routes           "/" prefix ("/" alone is the default route)
@@ -15,6 +16,13 @@
  *   registrations    aor "\x1f" contact
  *   dialogs          A-leg Call-ID
  *   cdrs             id as 8 bytes big-endian, so keys sort by id
+ *   audit            id as 8 bytes big-endian (balance changes and rate
+ *                    imports made from ctl: who, when, amount, new balance)
+ *
+ * Adding a named database is backward compatible and needs no new schema
+ * version: store_open() creates every database this build knows that the
+ * store lacks (a store written before "audit" existed simply gets an empty
+ * one), and an older build ignores databases it does not know.
  *
  * Records are JSON objects carrying a version member "v" (see store_codec.c
  * for why), readable with mdb_dump.  Money is an int64 count of micro-units
@@ -44,6 +52,7 @@
 #define STORE_META_DB "meta"
 #define STORE_META_SCHEMA_KEY "schema_version"
 #define STORE_META_CDR_KEY "cdr_last_id"
+#define STORE_META_AUDIT_KEY "audit_last_id"
 
 /* Buffer sizes, terminating NUL included. */
 #define STORE_ID_MAX 128	/* account ids "user@domain", AORs */
@@ -56,6 +65,7 @@
 #define STORE_ADDR_MAX 48	/* INET6_ADDRSTRLEN rounded up */
 #define STORE_GW_MAX 128	/* "host:port;transport" */
 #define STORE_REASON_MAX 128
+#define STORE_NOTE_MAX 256	/* free text of an audit record */
 #define STORE_WORD_MAX 16	/* small enumerations: transport, state */
 #define STORE_HA1_MD5_LEN 32	/* hex digits */
 #define STORE_HA1_SHA256_LEN 64
@@ -70,6 +80,7 @@ enum store_db {
 	STORE_DB_REGISTRATIONS,
 	STORE_DB_DIALOGS,
 	STORE_DB_CDRS,
+	STORE_DB_AUDIT,
 	STORE_DB_COUNT,
 };
 
@@ -165,6 +176,19 @@ struct store_cdr {
 	int64_t cost;				/* micro-units, >= 0 */
 };
 
+/* One change of money or prices made from ctl; appended, never changed. */
+struct store_audit {
+	uint64_t id;				/* key; set by append */
+	int64_t time_ms;			/* unix time, ms, >= 0 */
+	char who[STORE_NAME_MAX];		/* operator identity, or "ctl" */
+	char account[STORE_ID_MAX];		/* account id, "" if none */
+	char action[STORE_WORD_MAX];		/* [a-z-]: "credit", "debit",
+						 * "import-rates" */
+	int64_t amount;				/* micro-units, >= 0 */
+	int64_t balance_after;			/* micro-units; 0 without account */
+	char note[STORE_NOTE_MAX];
+};
+
 struct store;
 struct store_txn;
 
@@ -253,6 +277,19 @@ int store_rate_get(struct store_txn *txn, const char *plan,
 int store_rate_del(struct store_txn *txn, const char *plan,
 		   const char *prefix);
 
+/**
+ * store_rate_foreach - call @cb for every rate of one plan, by prefix
+ * @txn: any transaction
+ * @plan: the rate plan
+ * @cb: as for store_foreach(), with a struct store_rate
+ * @arg: passed to @cb
+ *
+ * @return as store_foreach(); -EINVAL also for an empty or too long @plan,
+ * or one with a '/'.
+ */
+int store_rate_foreach(struct store_txn *txn, const char *plan,
+		       int (*cb)(const void *rec, void *arg), void *arg);
+
 /* store_registration_{put,get,del} - bindings by @aor and @contact */
 int store_registration_put(struct store_txn *txn,
 			   const struct store_registration *r);
@@ -283,6 +320,38 @@ int store_cdr_append(struct store_txn *txn, struct store_cdr *cdr);
 /* store_cdr_{get,del} - CDRs by @id; -EINVAL for id 0 */
 int store_cdr_get(struct store_txn *txn, uint64_t id, struct store_cdr *out);
 int store_cdr_del(struct store_txn *txn, uint64_t id);
+
+/**
+ * store_audit_append - add an audit record under the next id
+ * @txn: a write transaction, normally the one making the change audited,
+ *	so the change and its record are committed together or not at all
+ * @a: the record; its id is ignored and set to the id assigned
+ *
+ * Ids are assigned as CDR ids are (store_cdr_append()), from a counter of
+ * their own.
+ *
+ * @return as store_cdr_append().
+ */
+int store_audit_append(struct store_txn *txn, struct store_audit *a);
+/* store_audit_get - an audit record by @id; -EINVAL for id 0 */
+int store_audit_get(struct store_txn *txn, uint64_t id,
+		    struct store_audit *out);
+
+/**
+ * store_audit_foreach - call @cb for audit records, newest first
+ * @txn: any transaction
+ * @account: only the records of this account; NULL for all
+ * @cb: as for store_foreach(), with a struct store_audit
+ * @arg: passed to @cb
+ *
+ * The walk reads every record from the newest back to the point where
+ * @cb stops it, whatever @account is: audit records are written by
+ * operators, not per call, so there are few enough for that.
+ *
+ * @return as store_foreach().
+ */
+int store_audit_foreach(struct store_txn *txn, const char *account,
+			int (*cb)(const void *rec, void *arg), void *arg);
 
 /**
  * store_foreach - call @cb for every record of @db, in key order

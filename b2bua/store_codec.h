@@ -67,6 +67,7 @@ union store_any_record {
 	struct store_registration registration;
 	struct store_dialog dialog;
 	struct store_cdr cdr;
+	struct store_audit audit;
 };
 
 /* The descriptor of the records kept in @db, NULL when out of range. */

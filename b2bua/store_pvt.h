@@ -30,4 +30,9 @@ int store_walk(struct store_txn *txn, enum store_db db,
 	       const uint8_t *prefix, size_t plen,
 	       int (*cb)(const void *rec, void *arg), void *arg);
 
+/* As store_walk() over all of @db, in reverse key order (newest first for
+ * the databases keyed by a growing id). */
+int store_walk_back(struct store_txn *txn, enum store_db db,
+		    int (*cb)(const void *rec, void *arg), void *arg);
+
 #endif

@@ -389,16 +389,22 @@ static const struct store_field cdr_fields[] = {
 	F_I64(struct store_cdr, cost, REQ),
 };
 
-/* the id as 8 bytes big-endian, so LMDB's byte order is id order */
-static int cdr_key(const void *rec, uint8_t buf[STORE_KEY_MAX])
+/* @id as 8 bytes big-endian, so LMDB's byte order is id order */
+static int id_key(uint64_t id, uint8_t buf[STORE_KEY_MAX])
 {
-	const struct store_cdr *c = rec;
-	uint64_t be = htobe64(c->id);
+	uint64_t be = htobe64(id);
 
-	if (c->id == 0)
+	if (id == 0)
 		return -EINVAL;
 	memcpy(buf, &be, sizeof(be));
 	return sizeof(be);
+}
+
+static int cdr_key(const void *rec, uint8_t buf[STORE_KEY_MAX])
+{
+	const struct store_cdr *c = rec;
+
+	return id_key(c->id, buf);
 }
 
 static int cdr_check(const void *rec, const char **bad)
@@ -413,6 +419,52 @@ static int cdr_check(const void *rec, const char **bad)
 		return invalid(bad, "duration_ms");
 	if (c->cost < 0)
 		return invalid(bad, "cost");
+	return 0;
+}
+
+/* audit ------------------------------------------------------------------ */
+
+static const struct store_field audit_fields[] = {
+	F_U64(struct store_audit, id, REQ),
+	F_I64(struct store_audit, time_ms, REQ),
+	F_STR(struct store_audit, who, REQ),
+	F_STR(struct store_audit, account, OPT),
+	F_STR(struct store_audit, action, REQ),
+	F_I64(struct store_audit, amount, REQ),
+	F_I64(struct store_audit, balance_after, OPT),
+	F_STR(struct store_audit, note, OPT),
+};
+
+static int audit_key(const void *rec, uint8_t buf[STORE_KEY_MAX])
+{
+	const struct store_audit *a = rec;
+
+	return id_key(a->id, buf);
+}
+
+/*
+ * action is a word of lowercase letters and '-' rather than an enumeration,
+ * so records of actions a later build adds stay readable by this one.
+ */
+static int audit_check(const void *rec, const char **bad)
+{
+	const struct store_audit *a = rec;
+
+	if (a->id == 0)
+		return invalid(bad, "id");
+	if (a->time_ms < 0)
+		return invalid(bad, "time_ms");
+	if (!name_ok(a->who))
+		return invalid(bad, "who");
+	if (!text_ok(a->account))
+		return invalid(bad, "account");
+	if (!a->action[0] ||
+	    strspn(a->action, "abcdefghijklmnopqrstuvwxyz-") != strlen(a->action))
+		return invalid(bad, "action");
+	if (a->amount < 0)
+		return invalid(bad, "amount");
+	if (!text_ok(a->note))
+		return invalid(bad, "note");
 	return 0;
 }
 
@@ -440,6 +492,8 @@ static const struct store_record records[STORE_DB_COUNT] = {
 	       dialog_fields, dialog_key, dialog_check),
 	RECORD(STORE_DB_CDRS, "cdr", 1, struct store_cdr,
 	       cdr_fields, cdr_key, cdr_check),
+	RECORD(STORE_DB_AUDIT, "audit", 1, struct store_audit,
+	       audit_fields, audit_key, audit_check),
 };
 
 const struct store_record *store_record_of(enum store_db db)
@@ -550,6 +604,22 @@ int store_rate_del(struct store_txn *txn, const char *plan,
 	return store_del(txn, STORE_DB_RATES, &key);
 }
 
+int store_rate_foreach(struct store_txn *txn, const char *plan,
+		       int (*cb)(const void *rec, void *arg), void *arg)
+{
+	struct store_rate key = { 0 };
+	uint8_t prefix[STORE_KEY_MAX];
+	int len;
+
+	if (key_arg(key.plan, sizeof(key.plan), plan) || !name_ok(key.plan) ||
+	    strchr(key.plan, '/'))
+		return -EINVAL;
+	len = rate_key(&key, prefix);
+	if (len < 0)
+		return len;
+	return store_walk(txn, STORE_DB_RATES, prefix, (size_t)len, cb, arg);
+}
+
 int store_registration_put(struct store_txn *txn,
 			   const struct store_registration *r)
 {
@@ -632,4 +702,39 @@ int store_cdr_del(struct store_txn *txn, uint64_t id)
 	struct store_cdr key = { .id = id };
 
 	return store_del(txn, STORE_DB_CDRS, &key);
+}
+
+int store_audit_get(struct store_txn *txn, uint64_t id,
+		    struct store_audit *out)
+{
+	struct store_audit key = { .id = id };
+
+	return store_get(txn, STORE_DB_AUDIT, &key, out);
+}
+
+/* what store_audit_foreach() hands to audit_filter() */
+struct audit_walk {
+	const char *account;
+	int (*cb)(const void *rec, void *arg);
+	void *arg;
+};
+
+static int audit_filter(const void *rec, void *arg)
+{
+	const struct store_audit *a = rec;
+	const struct audit_walk *w = arg;
+
+	if (w->account && strcmp(a->account, w->account) != 0)
+		return 0;
+	return w->cb(rec, w->arg);
+}
+
+int store_audit_foreach(struct store_txn *txn, const char *account,
+			int (*cb)(const void *rec, void *arg), void *arg)
+{
+	struct audit_walk w = { account, cb, arg };
+
+	if (!cb)
+		return -EINVAL;
+	return store_walk_back(txn, STORE_DB_AUDIT, audit_filter, &w);
 }

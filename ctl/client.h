@@ -16,7 +16,7 @@ struct ctl_client;
 /* An error reply from the daemon. */
 struct ctl_client_error {
 	int code;		/* JSON-RPC error code */
-	char message[512];
+	char message[4096];	/* room for a list of bad rows */
 };
 
 /**

@@ -136,6 +136,41 @@ static int unknown_command(const struct ctl_session *s, char *const *argv,
 	return CTL_EXIT_USAGE;
 }
 
+/* Largest file an @FILE argument may name; the request limit is sbcd's. */
+#define ARG_FILE_MAX (16u << 20)
+
+/*
+ * An argument's value: "@FILE" is the content of FILE, read here so that
+ * sbcd never opens paths on behalf of a socket client; "@@x" is the literal
+ * "@x".  Returns a malloc()ed string, or NULL after complaining.
+ */
+static char *arg_value(const char *arg)
+{
+	FILE *f;
+	char *buf;
+	size_t n;
+
+	if (arg[0] != '@' || arg[1] == '@')
+		return strdup(arg[0] == '@' ? arg + 1 : arg);
+	f = fopen(arg + 1, "r");
+	if (!f) {
+		complain("%s: %s", arg + 1, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(ARG_FILE_MAX + 1);
+	n = buf ? fread(buf, 1, ARG_FILE_MAX + 1, f) : 0;
+	if (buf && (ferror(f) || n > ARG_FILE_MAX)) {
+		complain("%s: %s", arg + 1, ferror(f) ? "read error" :
+			 "larger than 16 MiB");
+		free(buf);
+		buf = NULL;
+	} else if (buf) {
+		buf[n] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
 /* the words after the command's own as a JSON array of strings */
 static json_t *make_params(char *const *argv, size_t argc, int *rc)
 {
@@ -145,18 +180,22 @@ static json_t *make_params(char *const *argv, size_t argc, int *rc)
 	if (!params)
 		return NULL;
 	for (size_t i = 0; i < argc; i++) {
-		json_t *s = json_string(argv[i]);
+		char *value = arg_value(argv[i]);
+		json_t *s = value ? json_string(value) : NULL;
 
 		if (!s) {
 			char *text = ctl_render_escape(argv[i]);
 
-			complain("argument '%s' is not valid UTF-8",
-				 text ? text : "?");
+			if (value)
+				complain("argument '%s' is not valid UTF-8",
+					 text ? text : "?");
 			free(text);
+			free(value);
 			*rc = CTL_EXIT_USAGE;
 			json_decref(params);
 			return NULL;
 		}
+		free(value);
 		if (json_array_append_new(params, s) < 0) {
 			json_decref(params);
 			return NULL;

@@ -8,7 +8,8 @@ FUZZ_CC ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -D_GNU_SOURCE -Ib2bua -Idataplane
 
-FUZZ_TARGETS := fuzz_cfg fuzz_store_codec fuzz_ctl_request fuzz_pkt
+FUZZ_TARGETS := fuzz_cfg fuzz_store_codec fuzz_ctl_request fuzz_pkt \
+	fuzz_rates_csv
 
 fuzz_cfg_SRCS := $(CFG_SRCS)
 fuzz_cfg_PKGS := libconfig
@@ -27,6 +28,13 @@ fuzz_ctl_request_SEEDS := tests/fuzz/seeds/ctl
 fuzz_pkt_SRCS := dataplane/pkt_parse.c dataplane/pkt_rewrite.c
 fuzz_pkt_PKGS := libdpdk
 fuzz_pkt_SEEDS := tests/fuzz/seeds/pkt
+
+# rating.c needs route.c (number syntax), which needs acl.c and the store.
+fuzz_rates_csv_SRCS := b2bua/rates_csv.c b2bua/rating.c b2bua/money.c \
+	b2bua/route.c b2bua/acl.c b2bua/store.c b2bua/store_codec.c \
+	b2bua/store_records.c $(CFG_SRCS)
+fuzz_rates_csv_PKGS := jansson libconfig lmdb
+fuzz_rates_csv_SEEDS := tests/fuzz/seeds/rates
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)

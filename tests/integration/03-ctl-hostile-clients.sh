@@ -63,7 +63,7 @@ s.close()
 # A line over the limit: an error, then the connection is closed.
 s = conn()
 try:
-    s.sendall(b"[" * (1 << 20))
+    s.sendall(b"[" * (5 << 20))
 except OSError:
     pass
 r = lines(s, 1)

@@ -77,3 +77,35 @@ test_hide_PKGS := sofia-sip-ua
 UNIT_TESTS += test_neigh
 test_neigh_SRCS := dataplane/neigh.c dataplane/pkt_parse.c dataplane/pkt_rewrite.c
 test_neigh_PKGS := libdpdk
+
+# credit control: the audit database, rating, the rates file, the balance
+# and rate commands
+UNIT_TESTS += test_store_audit test_rating test_rates_csv test_credit
+
+test_store_audit_SRCS := $(STORE_TEST_SRCS)
+test_store_audit_PKGS := jansson
+test_store_audit_LIBS := $(LMDB_LIBS)
+
+RATING_TEST_SRCS := b2bua/rating.c b2bua/route.c b2bua/acl.c \
+	$(CFG_SRCS) $(STORE_TEST_SRCS)
+
+test_rating_SRCS := $(RATING_TEST_SRCS)
+test_rating_PKGS := jansson libconfig
+test_rating_LIBS := $(LMDB_LIBS)
+
+CREDIT_TEST_SRCS := b2bua/credit_ctl.c b2bua/rates_ctl.c b2bua/rates_csv.c \
+	b2bua/money.c b2bua/provision.c b2bua/provision_peer.c \
+	b2bua/provision_route.c b2bua/provision_account.c \
+	b2bua/ctl_registry.c tests/unit/credit_fixture.c $(RATING_TEST_SRCS)
+
+test_rates_csv_SRCS := $(CREDIT_TEST_SRCS)
+test_rates_csv_PKGS := jansson libconfig openssl sofia-sip-ua
+test_rates_csv_LIBS := $(LMDB_LIBS)
+
+test_credit_SRCS := $(CREDIT_TEST_SRCS)
+test_credit_PKGS := jansson libconfig openssl sofia-sip-ua
+test_credit_LIBS := $(LMDB_LIBS)
+
+# the shared fixture includes sbcd.h (Sofia-SIP) and cmocka
+$(BUILD)/tests/unit/credit_fixture.o: CFLAGS += \
+	$(call pc_cflags,cmocka jansson sofia-sip-ua)

@@ -186,6 +186,18 @@ void sample_cdr(struct store_cdr *c, const char *call_id, int64_t cost)
 	c->cost = cost;
 }
 
+void sample_audit(struct store_audit *a, const char *account)
+{
+	memset(a, 0, sizeof(*a));
+	a->time_ms = 1767225600123;
+	strcpy(a->who, "uid 1000 (ops)");
+	snprintf(a->account, sizeof(a->account), "%s", account);
+	strcpy(a->action, "credit");
+	a->amount = 12500000;
+	a->balance_after = -3250000;
+	strcpy(a->note, "voucher 8812, \"spring\" promo");
+}
+
 void fx_account_equal(const struct store_account *a,
 		      const struct store_account *b)
 {

@@ -52,6 +52,7 @@ void sample_registration(struct store_registration *r, const char *aor,
 			 const char *contact);
 void sample_dialog(struct store_dialog *d);
 void sample_cdr(struct store_cdr *c, const char *call_id, int64_t cost);
+void sample_audit(struct store_audit *a, const char *account);
 
 #define EQ_S(a, b, m) assert_string_equal((a)->m, (b)->m)
 #define EQ_I(a, b, m) assert_true((a)->m == (b)->m)

@@ -149,7 +149,7 @@ static void test_default_conf_loads(void **state)
 	assert_int_equal(cfg->limits.max_cps, 2000);
 	assert_int_equal(cfg->limits.max_registrations, 100000);
 	assert_int_equal(cfg->limits.ctl_max_clients, 16);
-	assert_int_equal(cfg->limits.ctl_max_request, 65536);
+	assert_int_equal(cfg->limits.ctl_max_request, 4194304);
 	cfg_free(cfg);
 }
 
@@ -249,7 +249,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->limits.max_cps, 2000);
 	assert_int_equal(cfg->limits.max_registrations, 100000);
 	assert_int_equal(cfg->limits.ctl_max_clients, 16);
-	assert_int_equal(cfg->limits.ctl_max_request, 65536);
+	assert_int_equal(cfg->limits.ctl_max_request, 4194304);
 	cfg_free(cfg);
 }
 

@@ -4,7 +4,8 @@
  * read-only and aborted txns, opening errors, the schema version, counts,
  * CDR ids and a full map.  The codec and corrupt records are tested in
  * test_store_codec.c, crash safety and concurrent readers in
- * test_store_crash.c.  Each test makes its own store in a fresh directory
+ * test_store_crash.c, audit records and per-plan rate walks in
+ * test_store_audit.c.  Each test makes its own store in a fresh directory
  * under $TMPDIR and removes it (store_fixture.c).
  */
 #include <stdarg.h>
@@ -536,6 +537,7 @@ static void test_count(void **state)
 			    "registrations");
 	assert_string_equal(store_db_name(STORE_DB_DIALOGS), "dialogs");
 	assert_string_equal(store_db_name(STORE_DB_CDRS), "cdrs");
+	assert_string_equal(store_db_name(STORE_DB_AUDIT), "audit");
 	assert_string_equal(store_db_name(STORE_DB_COUNT), "?");
 }
 

@@ -51,6 +51,10 @@ static void sample_of(enum store_db db, union store_any_record *rec)
 		sample_cdr(&rec->cdr, "call@pbx", 10);
 		rec->cdr.id = 3;
 		break;
+	case STORE_DB_AUDIT:
+		sample_audit(&rec->audit, "alice@sbc.example");
+		rec->audit.id = 4;
+		break;
 	case STORE_DB_COUNT:
 		fail();
 	}
