@@ -4,8 +4,12 @@ UNIT_TESTS := test_cfg test_store test_store_codec test_store_crash \
 	test_ctl_server test_ctl_render \
 	test_dp_eal_args
 
-test_cfg_SRCS := b2bua/cfg.c b2bua/cfg_schema.c b2bua/cfg_check.c b2bua/log.c
+test_cfg_SRCS := b2bua/cfg.c b2bua/cfg_schema.c b2bua/cfg_check.c b2bua/log.c \
+	tests/unit/cfg_fixture.c
 test_cfg_PKGS := libconfig
+UNIT_TESTS += test_cfg_rules
+test_cfg_rules_SRCS := $(test_cfg_SRCS)
+test_cfg_rules_PKGS := libconfig
 
 # the store tests share the store sources and tests/unit/store_fixture.c
 STORE_TEST_SRCS := b2bua/store.c b2bua/store_codec.c b2bua/store_records.c \
