@@ -2,4 +2,5 @@
 SBCD_SRCS := $(wildcard b2bua/*.c)
 
 # The configuration loader and logging are shared by all three programs.
-CFG_SRCS := b2bua/cfg.c b2bua/cfg_schema.c b2bua/cfg_check.c b2bua/log.c
+CFG_SRCS := b2bua/cfg.c b2bua/cfg_schema.c b2bua/cfg_check.c b2bua/log.c \
+	b2bua/dialplan.c

@@ -29,6 +29,10 @@
 #define CFG_MAX_DP_PORTS 8
 #define CFG_MAX_EAL_ARGS 32
 #define CFG_EAL_ARG_MAX 128
+#define CFG_MAX_DIALPLAN 16	/* dial-plan rules per realm */
+#define CFG_PATTERN_MAX 256	/* a rule's regex, NUL included */
+#define CFG_NUMBER_MAX 33	/* a dialled number, NUL included */
+#define CFG_MAX_EMERGENCY 16
 
 enum cfg_transport {
 	CFG_TRANSPORT_UDP,
@@ -40,6 +44,13 @@ enum cfg_srtp_policy {
 	CFG_SRTP_OFF,
 	CFG_SRTP_OPTIONAL,
 	CFG_SRTP_REQUIRED,
+};
+
+/* Whether a dataplane port hands non-media packets to the kernel (TAP). */
+enum cfg_exception {
+	CFG_EXCEPTION_AUTO,	/* on for PCI devices, off for vdevs */
+	CFG_EXCEPTION_ON,
+	CFG_EXCEPTION_OFF,
 };
 
 /* An IPv4 or IPv6 address as configured, with its text form kept for logs. */
@@ -58,6 +69,18 @@ struct cfg_listen {
 	uint16_t port;
 };
 
+/*
+ * A dial-plan rule (b2bua/dialplan.h): a POSIX ERE with a replacement
+ * template, or strip N leading characters and add a prefix.  Empty strings
+ * stand for "not set".
+ */
+struct cfg_dialplan_rule {
+	char match[CFG_PATTERN_MAX];
+	char replace[CFG_NUMBER_MAX];
+	uint32_t strip;
+	char prefix[CFG_NUMBER_MAX];
+};
+
 struct cfg_realm {
 	char name[CFG_NAME_MAX];
 	struct cfg_listen listen[CFG_MAX_LISTEN];
@@ -68,6 +91,9 @@ struct cfg_realm {
 	enum cfg_srtp_policy srtp;
 	char tls_cert[CFG_PATH_MAX];	/* required when a listen is tls */
 	char tls_key[CFG_PATH_MAX];
+	/* Numbers dialled in this realm are normalised by these, in order. */
+	struct cfg_dialplan_rule dialplan[CFG_MAX_DIALPLAN];
+	unsigned n_dialplan;
 };
 
 struct cfg_dp_port {
@@ -76,6 +102,7 @@ struct cfg_dp_port {
 	char realm[CFG_NAME_MAX];	/* realm whose media address it owns */
 	struct cfg_ip gateway;		/* next hop; af == 0 when on-link */
 	uint16_t rx_queues;
+	enum cfg_exception exception;
 };
 
 struct cfg_dataplane {
@@ -127,6 +154,10 @@ struct cfg {
 	struct cfg_dataplane dp;
 	struct cfg_timers timers;
 	struct cfg_limits limits;
+	/* Emergency numbers: identity chosen per RFC 3325 hierarchy, never
+	 * refused for credit or limits.  "911", "112" when not configured. */
+	char emergency[CFG_MAX_EMERGENCY][CFG_NUMBER_MAX];
+	unsigned n_emergency;
 };
 
 /**

@@ -6,9 +6,12 @@
  */
 #include "cfg_pvt.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include "dialplan.h"
 
 /* "realms.[7].sip.[7]", "dataplane.ports.[7]" */
 #define BASE_LEN 48
@@ -64,6 +67,34 @@ static int check_listen(struct cfg_ctx *c, struct cfg *cfg, unsigned ri,
 	return 0;
 }
 
+/*
+ * Compile the realm's dial plan once here, so a rule glibc refuses (or the
+ * engine's limits refuse) is reported at its line instead of at the first
+ * call; sbcd compiles it again for use.
+ */
+static int check_dialplan(struct cfg_ctx *c, const struct cfg_realm *r,
+			  const char *base)
+{
+	struct b2b_dialplan *dp;
+	char err[160], key[48];
+	unsigned bad = 0;
+
+	if (r->n_dialplan == 0)
+		return 0;
+	dp = b2b_dialplan_from_realm(r, err, sizeof(err));
+	if (dp) {
+		b2b_dialplan_free(dp);
+		return 0;
+	}
+	if (errno != EINVAL)
+		return cfg_fail_key(c, base, "dialplan", "%s", strerror(errno));
+	/* The engine names the rule by index: "rule 2: ...". */
+	if (sscanf(err, "rule %u", &bad) != 1 || bad >= r->n_dialplan)
+		bad = 0;
+	snprintf(key, sizeof(key), "dialplan.[%u]", bad);
+	return cfg_fail_key(c, base, key, "%s", err);
+}
+
 /* Realm @i against itself and the realms before it. */
 static int check_realm(struct cfg_ctx *c, struct cfg *cfg, unsigned i)
 {
@@ -102,7 +133,7 @@ static int check_realm(struct cfg_ctx *c, struct cfg *cfg, unsigned i)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return check_dialplan(c, r, base);
 }
 
 /*
@@ -185,6 +216,14 @@ static int check_timers(struct cfg_ctx *c, const struct cfg_timers *t)
 int cfg_check(struct cfg_ctx *c, struct cfg *cfg)
 {
 	int ret;
+
+	/* An SBC must always know its emergency numbers: when the setting is
+	 * left out, take the two most common rather than none. */
+	if (!config_setting_lookup(c->root, "emergency_numbers")) {
+		snprintf(cfg->emergency[0], CFG_NUMBER_MAX, "911");
+		snprintf(cfg->emergency[1], CFG_NUMBER_MAX, "112");
+		cfg->n_emergency = 2;
+	}
 
 	for (unsigned i = 0; i < cfg->n_realms; i++) {
 		ret = check_realm(c, cfg, i);

@@ -50,7 +50,7 @@ struct key {
 	long long def;		/* K_INT, K_ENUM default */
 	const char *def_str;	/* K_STR, K_NAME default; NULL = empty */
 	const char *note;	/* K_INT: reason given with a range error */
-	const char *charset;	/* K_STR: the only characters allowed */
+	const char *charset;	/* K_STR, K_STRVEC: the only characters allowed */
 	const struct enum_val *vals;	/* K_ENUM */
 	const struct key *sub;	/* K_GROUP, K_LIST members; ends at NULL name */
 	size_t elem_size;	/* K_LIST, K_STRVEC: array stride */
@@ -85,6 +85,13 @@ static const struct enum_val srtp_policies[] = {
 	{ "off", CFG_SRTP_OFF },
 	{ "optional", CFG_SRTP_OPTIONAL },
 	{ "required", CFG_SRTP_REQUIRED },
+	{ NULL, 0 },
+};
+
+static const struct enum_val exception_modes[] = {
+	{ "auto", CFG_EXCEPTION_AUTO },
+	{ "on", CFG_EXCEPTION_ON },
+	{ "off", CFG_EXCEPTION_OFF },
 	{ NULL, 0 },
 };
 
@@ -131,6 +138,15 @@ static const struct key media_ports_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key dialplan_keys[] = {
+	{ "match", K_STR, AT(cfg_dialplan_rule, match) },
+	{ "replace", K_STR, AT(cfg_dialplan_rule, replace) },
+	{ "strip", K_INT, AT(cfg_dialplan_rule, strip), .max = 32 },
+	{ "prefix", K_STR, AT(cfg_dialplan_rule, prefix),
+	  .charset = "+0123456789" },
+	{ .name = NULL },
+};
+
 static const struct key realm_keys[] = {
 	{ "name", K_NAME, .req = true, AT(cfg_realm, name) },
 	{ "sip", K_LIST, .req = true, ARRAY(cfg_realm, listen, n_listen),
@@ -142,6 +158,8 @@ static const struct key realm_keys[] = {
 	  .def = CFG_SRTP_OFF },
 	{ "tls_cert", K_STR, AT(cfg_realm, tls_cert) },
 	{ "tls_key", K_STR, AT(cfg_realm, tls_key) },
+	{ "dialplan", K_LIST, ARRAY(cfg_realm, dialplan, n_dialplan),
+	  .max = CFG_MAX_DIALPLAN, .sub = dialplan_keys },
 	{ .name = NULL },
 };
 
@@ -152,6 +170,8 @@ static const struct key dp_port_keys[] = {
 	{ "gateway", K_IP, .flags = F_UNICAST, AT(cfg_dp_port, gateway) },
 	{ "rx_queues", K_INT, AT(cfg_dp_port, rx_queues), .min = 1,
 	  .max = 16, .def = 1 },
+	{ "exception", K_ENUM, AT(cfg_dp_port, exception),
+	  .vals = exception_modes, .def = CFG_EXCEPTION_AUTO },
 	{ .name = NULL },
 };
 
@@ -211,6 +231,8 @@ static const struct key root_keys[] = {
 	{ "dataplane", K_GROUP, AT(cfg, dp), .sub = dp_keys },
 	{ "timers", K_GROUP, AT(cfg, timers), .sub = timers_keys },
 	{ "limits", K_GROUP, AT(cfg, limits), .sub = limits_keys },
+	{ "emergency_numbers", K_STRVEC, ARRAY(cfg, emergency, n_emergency),
+	  .max = CFG_MAX_EMERGENCY, .charset = "+0123456789" },
 	{ .name = NULL },
 };
 
@@ -450,7 +472,7 @@ static int load_strvec(struct cfg_ctx *c, const struct key *k,
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
 			return cfg_fail(c, e, sub, "must be a string");
 		v = config_setting_get_string(e);
-		ret = check_string(c, e, sub, v, k->elem_size - 1, NULL);
+		ret = check_string(c, e, sub, v, k->elem_size - 1, k->charset);
 		if (ret)
 			return ret;
 		memcpy(base + k->off + i * k->elem_size, v, strlen(v) + 1);

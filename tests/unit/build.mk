@@ -4,8 +4,7 @@ UNIT_TESTS := test_cfg test_store test_store_codec test_store_crash \
 	test_ctl_server test_ctl_render \
 	test_dp_eal_args
 
-test_cfg_SRCS := b2bua/cfg.c b2bua/cfg_schema.c b2bua/cfg_check.c b2bua/log.c \
-	tests/unit/cfg_fixture.c
+test_cfg_SRCS := $(CFG_SRCS) tests/unit/cfg_fixture.c
 test_cfg_PKGS := libconfig
 UNIT_TESTS += test_cfg_rules
 test_cfg_rules_SRCS := $(test_cfg_SRCS)
@@ -113,3 +112,7 @@ test_credit_LIBS := $(LMDB_LIBS)
 # the shared fixture includes sbcd.h (Sofia-SIP) and cmocka
 $(BUILD)/tests/unit/credit_fixture.o: CFLAGS += \
 	$(call pc_cflags,cmocka jansson sofia-sip-ua)
+
+UNIT_TESTS += test_dialplan
+test_dialplan_SRCS := b2bua/dialplan.c
+test_dialplan_PKGS :=

@@ -634,6 +634,72 @@ static void test_registration_min_above_max(void **state)
 		     "must not exceed registration_max (600)");
 }
 
+static void test_dialplan_rules(void **state)
+{
+	struct cfg *cfg;
+
+	(void)state;
+	expect_error("realms = ( { name = \"a\"; sip = ( { transport = \"udp\";\n"
+		     "  address = \"192.0.2.1\"; } ); media_address = \"192.0.2.2\";\n"
+		     "  media_ports = { min = 20000; max = 29999; };\n"
+		     "  dialplan = ( { match = \"^0\"; strip = 1; prefix = \"+44\"; },\n"
+		     "    { match = \"^(1)\\\\1$\"; replace = \"+\\\\1\"; } ); } );\n",
+		     "t.conf:5: realms.[0].dialplan.[1]: ", "back-reference");
+	expect_error("realms = ( { name = \"a\"; sip = ( { transport = \"udp\";\n"
+		     "  address = \"192.0.2.1\"; } ); media_address = \"192.0.2.2\";\n"
+		     "  media_ports = { min = 20000; max = 29999; };\n"
+		     "  dialplan = ( { prefix = \"+44x\"; } ); } );\n",
+		     "t.conf:4: realms.[0].dialplan.[0].prefix: ", "");
+	cfg = expect_load("realms = ( { name = \"a\"; sip = ( { transport = \"udp\";\n"
+			  "  address = \"192.0.2.1\"; } ); media_address = \"192.0.2.2\";\n"
+			  "  media_ports = { min = 20000; max = 29999; };\n"
+			  "  dialplan = ( { match = \"^00([1-9][0-9]+)$\"; replace = \"+\\\\1\"; },\n"
+			  "    { strip = 1; prefix = \"+44\"; } ); } );\n");
+	assert_int_equal(cfg->realms[0].n_dialplan, 2);
+	assert_string_equal(cfg->realms[0].dialplan[0].replace, "+\\1");
+	assert_int_equal(cfg->realms[0].dialplan[1].strip, 1);
+	cfg_free(cfg);
+}
+
+static void test_emergency_numbers(void **state)
+{
+	struct cfg *cfg;
+
+	(void)state;
+	cfg = expect_load("realms = ( " REALM_A " );\n");
+	assert_int_equal(cfg->n_emergency, 2);
+	assert_string_equal(cfg->emergency[0], "911");
+	assert_string_equal(cfg->emergency[1], "112");
+	cfg_free(cfg);
+	cfg = expect_load("realms = ( " REALM_A " );\nemergency_numbers = [ ];\n");
+	assert_int_equal(cfg->n_emergency, 0);
+	cfg_free(cfg);
+	cfg = expect_load("realms = ( " REALM_A " );\n"
+			  "emergency_numbers = [ \"999\", \"+4418\" ];\n");
+	assert_int_equal(cfg->n_emergency, 2);
+	assert_string_equal(cfg->emergency[1], "+4418");
+	cfg_free(cfg);
+	expect_error("realms = ( " REALM_A " );\n"
+		     "emergency_numbers = [ \"911\", \"help\" ];\n",
+		     "t.conf:2: emergency_numbers.[1]: ", "");
+}
+
+static void test_exception_mode(void **state)
+{
+	struct cfg *cfg;
+
+	(void)state;
+	cfg = expect_load("realms = ( " REALM_A " );\n"
+			  "dataplane = { ports = ( { name = \"p\"; realm = \"a\";\n"
+			  "  device = \"net_null0\"; exception = \"on\"; } ); };\n");
+	assert_int_equal(cfg->dp.ports[0].exception, CFG_EXCEPTION_ON);
+	cfg_free(cfg);
+	expect_error("realms = ( " REALM_A " );\n"
+		     "dataplane = { ports = ( { name = \"p\"; realm = \"a\";\n"
+		     "  device = \"net_null0\"; exception = \"maybe\"; } ); };\n",
+		     "t.conf:3: dataplane.ports.[0].exception: ", "maybe");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +736,9 @@ int main(void)
 		cmocka_unit_test(test_min_se_below_90),
 		cmocka_unit_test(test_session_expires_below_min_se),
 		cmocka_unit_test(test_registration_min_above_max),
+		cmocka_unit_test(test_dialplan_rules),
+		cmocka_unit_test(test_emergency_numbers),
+		cmocka_unit_test(test_exception_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
