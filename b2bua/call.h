@@ -36,6 +36,8 @@
 struct b2b_ctx;
 struct b2b_sip_realm;
 struct b2b_call;
+struct b2b_reg_target;
+struct b2b_cid;
 
 #define B2B_CALL_ID_MAX 16		/* "c" + 12 hex digits + NUL, padded */
 
@@ -86,11 +88,15 @@ struct b2b_call {
 	bool ended;			/* b2b_call_end() done */
 	struct b2b_leg a, b;
 	char caller[STORE_ID_MAX];	/* From user of the caller */
+	char account[STORE_ID_MAX];	/* the caller's account, "" for a peer */
 	char number[STORE_ID_MAX];	/* dialled number */
 	char route[STORE_PREFIX_MAX];
 	unsigned max_forwards;		/* for leg B, already decremented */
 	tagi_t *a_tags;			/* allowed headers of the INVITE, per attempt */
+	struct b2b_cid *cid;		/* caller-ID decision (callerid.h), or NULL */
 	char gateways[STORE_ROUTE_GWS][STORE_GW_MAX];
+	struct b2b_reg_target *targets;	/* a subscriber's contacts (registrar.h),
+					 * one per gateways[] entry, or NULL */
 	unsigned n_gateways, next_gateway;
 	struct b2b_attempt attempts[STORE_ROUTE_GWS];
 	unsigned n_attempts;

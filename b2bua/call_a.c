@@ -2,9 +2,13 @@
  * Leg A: the policy an initial INVITE goes through before a gateway sees
  * it, and the answers sent back to the caller.
  *
- *   source trusted?        acl.c    no  -> 403 (no challenge), no CDR
+ *   source trusted?        acl.c    no  -> digest, where the realm takes
+ *                                      subscribers (subscriber.c: 407,
+ *                                      403 after a bad response), else
+ *                                      403 (no challenge); no CDR
  *   limits                 call.c   hit -> 503 + Retry-After, no CDR
  *   Max-Forwards           > 0      no  -> 483
+ *   registered subscriber? registrar.c yes -> its contacts, no route
  *   request-URI user       number   no  -> 484 (empty) / 404 (not digits)
  *   route                  route.c  no  -> 404 No Route
  *   gateways in order      call_b.c
@@ -24,8 +28,11 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "acl.h"
+#include "callerid.h"
+#include "dialplan.h"
 #include "hide.h"
 #include "log.h"
+#include "registrar.h"
 #include "route.h"
 #include "sbcd.h"
 #include "sip.h"
@@ -56,12 +63,11 @@ static void reject(struct b2b_call *call, int status, const char *phrase,
  * The dialled number: the request-URI user part, digits with an optional
  * leading '+'.  Returns 0, -ENOENT (no user part) or -EINVAL.
  */
-static int number_get(sip_t const *sip, char *out, size_t len)
+static int number_get(const char *user, char *out, size_t len)
 {
-	const char *user = sip->sip_request->rq_url->url_user;
 	size_t n;
 
-	if (!user || !*user)
+	if (!*user)
 		return -ENOENT;
 	n = strlen(user);
 	if (n >= len || n >= STORE_PREFIX_MAX)
@@ -120,6 +126,49 @@ static int route_get(struct b2b_call *call)
 	return 0;
 }
 
+/*
+ * The number after the ingress realm's dial plan, and its route; -1 when
+ * the caller was answered.
+ */
+static int number_route(struct b2b_call *call, sip_t const *sip)
+{
+	const char *user = sip->sip_request->rq_url->url_user;
+	char dialled[B2B_DIALPLAN_NUMBER_MAX + 1];
+	int rc;
+
+	if (!user || !*user) {
+		reject(call, 484, "Address Incomplete: no number", "484");
+		return -1;
+	}
+	rc = b2b_dialplan_apply(call->a.realm->dialplan, user, dialled,
+				sizeof(dialled));
+	if (rc == -E2BIG || rc == -EINVAL || rc == -ENOSPC) {
+		reject(call, 404, "Not Found: not a number", "404");
+		return -1;
+	}
+	rc = number_get(dialled, call->number, sizeof(call->number));
+	if (rc == -ENOENT) {
+		reject(call, 484, "Address Incomplete: no number", "484");
+		return -1;
+	}
+	if (rc < 0) {
+		reject(call, 404, "Not Found: not a number", "404");
+		return -1;
+	}
+	rc = route_get(call);
+	if (rc == -ENOENT) {
+		reject(call, 404, "No Route", "no route");
+		return -1;
+	}
+	if (rc < 0) {
+		log_err("call %s: route lookup for %s: %s", call->id,
+			call->number, strerror(-rc));
+		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "route error");
+		return -1;
+	}
+	return 0;
+}
+
 /* The rest of the policy, once the call exists. */
 static void call_setup(struct b2b_call *call, sip_t const *sip)
 {
@@ -133,26 +182,13 @@ static void call_setup(struct b2b_call *call, sip_t const *sip)
 		return;
 	}
 	call->max_forwards = mf - 1;
-	rc = number_get(sip, call->number, sizeof(call->number));
-	if (rc == -ENOENT) {
-		reject(call, 484, "Address Incomplete: no number", "484");
+	rc = b2b_subscriber_targets(call, sip);
+	if (rc == -ENOMEM) {
+		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "no memory");
 		return;
 	}
-	if (rc < 0) {
-		reject(call, 404, "Not Found: not a number", "404");
+	if (rc < 0 && number_route(call, sip) < 0)
 		return;
-	}
-	rc = route_get(call);
-	if (rc == -ENOENT) {
-		reject(call, 404, "No Route", "no route");
-		return;
-	}
-	if (rc < 0) {
-		log_err("call %s: route lookup for %s: %s", call->id,
-			call->number, strerror(-rc));
-		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "route error");
-		return;
-	}
 	call->a_tags = b2b_hide_tags(call->home, sip);
 	if (!call->a_tags) {
 		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "no memory");
@@ -166,6 +202,10 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 {
 	struct b2b_ctx *ctx = realm->ctx;
 	const struct store_peer *peer = NULL;
+	struct b2b_cid_ingress cid_in;
+	struct store_account acct;
+	struct store_peer sub;
+	int auth = -EPERM;
 	const struct sockaddr *src;
 	enum cfg_transport tp;
 	struct b2b_call *call;
@@ -173,6 +213,17 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 
 	if (source_get(realm, &src, &tp) == 0 && ctx->acl)
 		peer = b2b_acl_match(ctx->acl, realm->cfg->name, src, tp);
+	if (!peer) {
+		auth = b2b_subscriber_auth(realm, nh, sip, &acct);
+		if (auth == -EACCES) {
+			nua_handle_destroy(nh);
+			return;
+		}
+		if (auth == 0) {
+			b2b_subscriber_peer(&acct, &sub);
+			peer = &sub;
+		}
+	}
 	if (!peer) {
 		log_info("%s: INVITE from an untrusted source refused",
 			 realm->cfg->name);
@@ -206,10 +257,24 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 		snprintf(call->a.remote_tag, sizeof(call->a.remote_tag), "%s",
 			 sip->sip_from->a_tag);
 	caller_get(sip, call->caller, sizeof(call->caller));
+	if (auth == 0) {
+		snprintf(call->account, sizeof(call->account), "%s", acct.id);
+		snprintf(call->caller, sizeof(call->caller), "%s", acct.user);
+	}
 	nua_respond(nh, SIP_100_TRYING, TAG_END());
 	log_info("call %s: INVITE from peer %s (%s) to %s", call->id,
 		 peer->name, realm->cfg->name,
 		 sip->sip_request->rq_url->url_user ?
 		 sip->sip_request->rq_url->url_user : "");
+	if (auth == 0)
+		b2b_callerid_ingress_account(&acct, &cid_in);
+	else
+		b2b_callerid_ingress_peer(peer, &cid_in);
+	call->cid = b2b_callerid_decide(call->home, sip, &cid_in,
+					ctx->sip->emergency);
+	if (!call->cid) {
+		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "no memory");
+		return;
+	}
 	call_setup(call, sip);
 }

@@ -3,6 +3,8 @@
  *
  * A gateway is used only if it belongs to a known peer; the peer's realm is
  * the egress realm, whose nua sends the INVITE from the SBC's address there.
+ * A call to a registered subscriber tries its contacts the same way, each
+ * sent to the address its REGISTER came from (registrar.h).
  * Failover to the next gateway on 408, 500, 502, 503 and 504 (RFC 3261
  * section 21: these say nothing about the callee), on a transport error
  * (Sofia-SIP reports it as a local 503) and when a gateway stays silent for
@@ -21,9 +23,11 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "acl.h"
+#include "callerid.h"
 #include "cdr.h"
 #include "hide.h"
 #include "log.h"
+#include "registrar.h"
 #include "route.h"
 #include "sbcd.h"
 #include "sip.h"
@@ -118,15 +122,29 @@ static int attempt_start(struct b2b_call *call, const char *text,
 {
 	char uri[STORE_URI_MAX], to[STORE_URI_MAX], from[STORE_URI_MAX];
 	char h1[STORE_ADDR_MAX + 2], h2[STORE_ADDR_MAX + 2], mf[12];
+	struct b2b_cid_egress eg;
 	struct b2b_attempt *at;
 	struct b2b_leg *b = &call->b;
+	const struct b2b_reg_target *t = call->targets ?
+		&call->targets[call->next_gateway - 1] : NULL;
+	const char *host;
+	tagi_t *tags;
 
 	if (b2b_gateway_uri(gw, call->number, uri, sizeof(uri)) < 0)
 		return -1;
 	snprintf(to, sizeof(to), "<sip:%s@%s>", call->number,
 		 uri_host(gw->host, h1, sizeof(h1)));
-	snprintf(from, sizeof(from), "<sip:%s@%s>", call->caller,
-		 uri_host(realm->cfg->listen[0].addr.text, h2, sizeof(h2)));
+	if (t) {	/* a subscriber's contact (registrar.h) */
+		snprintf(uri, sizeof(uri), "%s", t->contact);
+		snprintf(to, sizeof(to), "<sip:%s>", t->aor);
+	}
+	host = uri_host(realm->cfg->listen[0].addr.text, h2, sizeof(h2));
+	b2b_callerid_egress_peer(peer, &eg);
+	tags = b2b_callerid_tags(call->home, call->cid, &eg, host,
+				 call->a_tags);
+	if (!tags || b2b_callerid_from(call->cid, call->caller, host, from,
+				       sizeof(from)) < 0)
+		return -1;
 	snprintf(mf, sizeof(mf), "%u", call->max_forwards);
 
 	memset(b, 0, sizeof(*b));
@@ -137,6 +155,10 @@ static int attempt_start(struct b2b_call *call, const char *text,
 			   SIPTAG_FROM_STR(from), TAG_END());
 	if (!b->nh)
 		return -1;
+	/* every request of the leg goes where the REGISTER came from (NAT) */
+	if (t)
+		nua_set_hparams(b->nh, NUTAG_PROXY(URL_STRING_MAKE(t->proxy)),
+				TAG_END());
 	at = &call->attempts[call->n_attempts++];
 	memcpy(at->gateway, text, sizeof(at->gateway));
 	snprintf(at->peer, sizeof(at->peer), "%s", peer->name);
@@ -148,7 +170,7 @@ static int attempt_start(struct b2b_call *call, const char *text,
 	log_info("call %s: INVITE to %s (peer %s, realm %s)", call->id, text,
 		 peer->name, realm->cfg->name);
 	nua_invite(b->nh, NUTAG_URL(uri), SIPTAG_MAX_FORWARDS_STR(mf),
-		   TAG_NEXT(call->a_tags));
+		   TAG_NEXT(tags));
 	return 0;
 }
 
@@ -194,11 +216,18 @@ void b2b_call_try_next(struct b2b_call *call)
 	while (call->next_gateway < call->n_gateways) {
 		const char *text = call->gateways[call->next_gateway++];
 		const struct store_peer *peer;
+		struct store_peer sub;
 		struct b2b_sip_realm *realm;
 		struct b2b_gateway gw;
 
-		if (!gateway_usable(call, text, &gw, &peer, &realm))
+		if (call->targets) {
+			if (b2b_subscriber_hop(call, call->next_gateway - 1,
+					       &gw, &sub, &realm) < 0)
+				continue;
+			peer = &sub;
+		} else if (!gateway_usable(call, text, &gw, &peer, &realm)) {
 			continue;
+		}
 		if (attempt_start(call, text, &gw, peer, realm) == 0)
 			return;
 		log_err("call %s: could not send INVITE to %s", call->id, text);

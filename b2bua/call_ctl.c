@@ -31,7 +31,8 @@ static json_t *call_row(const struct b2b_call *call)
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
 		"id", call->id, "state", state_name(call->state),
 		"from", call->caller, "to", call->number,
-		"ingress", call->a.peer, "egress", call->b.peer,
+		"ingress", call->account[0] ? call->account : call->a.peer,
+		"egress", call->b.peer,
 		"duration_s", duration_s(call));
 }
 

@@ -53,7 +53,8 @@ int b2b_cdr_write(struct b2b_call *call)
 		 call->a.call_id[0] ? call->a.call_id : call->id);
 	snprintf(cdr.caller, sizeof(cdr.caller), "%s", call->caller);
 	snprintf(cdr.callee, sizeof(cdr.callee), "%s", call->number);
-	snprintf(cdr.ingress, sizeof(cdr.ingress), "%s", call->a.peer);
+	snprintf(cdr.ingress, sizeof(cdr.ingress), "%s",
+		 call->account[0] ? call->account : call->a.peer);
 	snprintf(cdr.egress, sizeof(cdr.egress), "%s", call->b.peer);
 	cdr.setup_ms = call->setup_ms;
 	cdr.answer_ms = call->answer_ms;
@@ -100,7 +101,9 @@ int b2b_cdr_dialog_put(struct b2b_call *call)
 		 call->b.remote_tag);
 	snprintf(d.state, sizeof(d.state), "confirmed");
 	d.created_ms = call->setup_ms;
-	snprintf(d.peer, sizeof(d.peer), "%s", call->a.peer);
+	snprintf(d.account, sizeof(d.account), "%s", call->account);
+	snprintf(d.peer, sizeof(d.peer), "%s",
+		 call->account[0] ? "" : call->a.peer);
 	snprintf(d.route, sizeof(d.route), "%s", call->route);
 
 	txn = store_txn_begin(call->ctx->store, true);

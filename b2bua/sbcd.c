@@ -28,6 +28,7 @@
 #include "ctl_server.h"
 #include "log.h"
 #include "provision.h"
+#include "registrar.h"
 #include "sip.h"
 #include "store.h"
 
@@ -175,6 +176,11 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 		log_err("calls table: %s", strerror(-rc));
 		goto err;
 	}
+	rc = b2b_registrar_init(ctx);
+	if (rc < 0) {
+		log_err("registrar: %s", strerror(-rc));
+		goto err;
+	}
 	rc = b2b_sip_init(ctx);
 	if (rc < 0) {
 		log_err("SIP transports: %s", strerror(-rc));
@@ -215,6 +221,7 @@ void b2b_uninit(struct b2b_ctx *ctx)
 	ctl_server_free(ctx->ctl);
 	ctx->ctl = NULL;
 	b2b_sip_uninit(ctx);
+	b2b_registrar_uninit(ctx);
 	b2b_calls_uninit(ctx);
 	if (ctx->root)
 		signals_uninit(ctx);

@@ -22,6 +22,8 @@ struct ctl_registry;
 struct ctl_server;
 struct b2b_sip;
 struct b2b_calls;
+struct b2b_auth;
+struct b2b_registrar;
 
 struct b2b_ctx {
 	const struct cfg *cfg;
@@ -30,6 +32,8 @@ struct b2b_ctx {
 	struct b2b_acl *acl;		/* trusted peers, from the store */
 	struct ctl_registry *ctl_reg;
 	struct b2b_calls *calls;	/* calls table (call.h) */
+	struct b2b_auth *auth;		/* digest nonces (auth.h) */
+	struct b2b_registrar *reg;	/* bindings (registrar.h) */
 	struct b2b_sip *sip;		/* one nua per realm (sip.h) */
 	struct ctl_server *ctl;
 	int sig_fd;			/* signalfd for SIGTERM, SIGINT, SIGHUP */

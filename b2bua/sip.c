@@ -10,7 +10,8 @@
  * a request on its own (nua would resend after a 503 with Retry-After; the
  * failover in call_b.c decides instead, and the caller sees the gateway's
  * answer), without its own User-Agent, Server and Supported headers, and
- * with MESSAGE disabled.  OPTIONS outside a dialog is answered 200 by nua itself, which
+ * with MESSAGE disabled.  REGISTER goes to the registrar (registrar.c),
+ * which answers it.  OPTIONS outside a dialog is answered 200 by nua itself, which
  * is what peers use as a keep-alive.
  */
 #include "sip.h"
@@ -25,11 +26,17 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "call.h"
+#include "dialplan.h"
 #include "log.h"
+#include "registrar.h"
 #include "sbcd.h"
 
-/* Methods the SBC takes part in; the application answers the last three. */
-#define SIP_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO"
+/*
+ * Methods the SBC takes part in; the application answers INVITE, UPDATE,
+ * INFO and REGISTER (nua's default application methods already hold
+ * REGISTER: naming it again crashes nua's list merge under ASan).
+ */
+#define SIP_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, REGISTER"
 #define SIP_APPL_METHODS "INVITE, UPDATE, INFO"
 
 /* Bounded waits at shutdown, ms. */
@@ -51,6 +58,10 @@ static void on_event(nua_event_t event, int status, char const *phrase,
 	}
 	log_debug("%s: %s %d %s", realm->cfg->name, nua_event_name(event),
 		  status, phrase ? phrase : "");
+	if (event == nua_i_register) {
+		b2b_registrar_request(realm, nh, sip);
+		return;
+	}
 	b2b_call_event(realm, event, status, phrase, nh,
 		       (struct b2b_leg *)hmagic, sip, tags);
 }
@@ -101,13 +112,19 @@ static int realm_urls(const struct cfg_realm *r, char urls[2][URL_MAX])
 static int realm_init(struct b2b_ctx *ctx, struct b2b_sip_realm *realm,
 		      const struct cfg_realm *cfg)
 {
-	char urls[2][URL_MAX];
+	char urls[2][URL_MAX], err[160];
 	int n = realm_urls(cfg, urls);
 
 	if (n < 0)
 		return n;
 	realm->ctx = ctx;
 	realm->cfg = cfg;
+	realm->dialplan = b2b_dialplan_from_realm(cfg, err, sizeof(err));
+	if (!realm->dialplan) {
+		log_err("realm %s: dial plan: %s", cfg->name,
+			errno == EINVAL ? err : strerror(errno));
+		return -errno;
+	}
 	realm->nua = nua_create(ctx->root, on_event, (nua_magic_t *)realm,
 		NUTAG_URL(urls[0]),
 		TAG_IF(n > 1, NUTAG_SIPS_URL(urls[1])),
@@ -144,10 +161,14 @@ int b2b_sip_init(struct b2b_ctx *ctx)
 	if (!sip)
 		return -ENOMEM;
 	ctx->sip = sip;
+	for (unsigned i = 0; i < ctx->cfg->n_emergency; i++)
+		sip->emergency[i] = ctx->cfg->emergency[i];
 	for (unsigned i = 0; i < ctx->cfg->n_realms; i++) {
 		rc = realm_init(ctx, &sip->realms[i], &ctx->cfg->realms[i]);
-		if (rc < 0)
+		if (rc < 0) {
+			b2b_dialplan_free(sip->realms[i].dialplan);
 			return rc;
+		}
 		sip->n_realms++;
 	}
 	return 0;
@@ -192,8 +213,10 @@ void b2b_sip_uninit(struct b2b_ctx *ctx)
 	if (!b2b_sip_wait(ctx, all_shut_down, sip, SHUTDOWN_WAIT_MS))
 		log_warn("SIP stack shutdown not complete after %u ms",
 			 SHUTDOWN_WAIT_MS);
-	for (unsigned i = 0; i < sip->n_realms; i++)
+	for (unsigned i = 0; i < sip->n_realms; i++) {
 		nua_destroy(sip->realms[i].nua);
+		b2b_dialplan_free(sip->realms[i].dialplan);
+	}
 	free(sip);
 	ctx->sip = NULL;
 }

@@ -25,9 +25,12 @@
 struct b2b_ctx;
 
 /* A realm's user agent.  nua_create() gets it as its magic. */
+struct b2b_dialplan;
+
 struct b2b_sip_realm {
 	struct b2b_ctx *ctx;
 	const struct cfg_realm *cfg;
+	struct b2b_dialplan *dialplan;	/* numbers dialled from this realm */
 	nua_t *nua;
 	bool shut_down;			/* nua_r_shutdown reported done */
 };
@@ -35,6 +38,8 @@ struct b2b_sip_realm {
 struct b2b_sip {
 	struct b2b_sip_realm realms[CFG_MAX_REALMS];
 	unsigned n_realms;
+	/* cfg->emergency as the NULL-terminated list callerid.c takes */
+	const char *emergency[CFG_MAX_EMERGENCY + 1];
 };
 
 /**

@@ -116,3 +116,12 @@ $(BUILD)/tests/unit/credit_fixture.o: CFLAGS += \
 UNIT_TESTS += test_dialplan
 test_dialplan_SRCS := b2bua/dialplan.c
 test_dialplan_PKGS :=
+
+UNIT_TESTS += test_callerid
+test_callerid_SRCS := b2bua/callerid.c b2bua/log.c
+test_callerid_PKGS := sofia-sip-ua
+
+# digest authentication of subscribers
+UNIT_TESTS += test_auth
+test_auth_SRCS := b2bua/auth.c
+test_auth_PKGS := openssl sofia-sip-ua
