@@ -49,6 +49,7 @@ include ctl/build.mk
 include tests/unit/build.mk
 include tests/fuzz/build.mk
 include bench/build.mk
+include tests/tools/build.mk
 
 PROGS := $(BUILD)/sbcd $(BUILD)/sbc-dataplane $(BUILD)/sbcctl
 
@@ -92,7 +93,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit: $(UNIT_BINS)
 	$(Q)tests/run-unit.sh $(UNIT_BINS)
 
-integration: $(PROGS)
+integration: $(PROGS) $(TOOLS)
 	$(Q)tests/run-integration.sh $(BUILD)
 
 test: deps
@@ -116,7 +117,7 @@ DEB_PKGS := build-essential pkg-config \
 	libsofia-sip-ua-dev libdpdk-dev dpdk dpdk-dev libsrtp2-dev libssl-dev \
 	libconfig-dev liblmdb-dev lmdb-utils libjansson-dev libedit-dev \
 	libcmocka-dev libnftnl-dev libmnl-dev \
-	iproute2 iputils-ping nftables sip-tester baresip tcpdump procps psmisc socat python3 \
+	iproute2 iputils-ping ethtool nftables sip-tester baresip tcpdump procps psmisc socat python3 \
 	clang libclang-rt-14-dev
 
 # Idempotent: installs only when a package is missing.

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
@@ -15,57 +16,71 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
+#include <rte_rcu_qsbr.h>
 
 #include "ctx.h"
+#include "ft.h"
+#include "fwd.h"
 #include "log.h"
+#include "neigh.h"
 
-/* copy live[] to published[] for the readers */
+/* copy live[] to published[] for the readers, word by word */
 static void publish(struct dp_lcore *lc, unsigned n_ports)
 {
 	for (unsigned i = 0; i < n_ports; i++) {
-		const struct dp_counters *l = &lc->live[i];
-		struct dp_counters *p = &lc->published[i];
+		const uint64_t *l = (const uint64_t *)&lc->live[i];
+		uint64_t *p = (uint64_t *)&lc->published[i];
 
-		__atomic_store_n(&p->rx_packets, l->rx_packets, __ATOMIC_RELAXED);
-		__atomic_store_n(&p->rx_bytes, l->rx_bytes, __ATOMIC_RELAXED);
-		__atomic_store_n(&p->no_flow, l->no_flow, __ATOMIC_RELAXED);
+		for (unsigned w = 0; w < DP_COUNTERS_WORDS; w++)
+			__atomic_store_n(&p[w], l[w], __ATOMIC_RELAXED);
 	}
 }
 
-/*
- * Account a received burst and decide each packet's fate.  The fate comes
- * from the flow table, which is what relays a packet; with no flow table
- * attached every packet is unmatched, counted as no_flow and freed.
- */
-static inline void handle_burst(struct dp_lcore *lc, const struct dp_rxq *q,
-				struct rte_mbuf **pkts, uint16_t n)
+static uint64_t mono_ns(void)
 {
-	struct dp_counters *c = &lc->live[q->port];
-	uint64_t bytes = 0;
+	struct timespec ts;
 
-	for (uint16_t i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	c->rx_packets += n;
-	c->rx_bytes += bytes;
-	c->no_flow += n;
-	rte_pktmbuf_free_bulk(pkts, n);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* every DP_HOUSEKEEPING_US: drain the transmit buffers, publish, clock */
+static void housekeeping(struct dp_lcore *lc)
+{
+	const struct dp_ctx *ctx = lc->ctx;
+
+	for (unsigned i = 0; i < ctx->n_ports; i++) {
+		rte_eth_tx_buffer_flush(ctx->ports[i].id, lc->txq, lc->tx[i]);
+		if (lc->tx_kernel[i])
+			rte_eth_tx_buffer_flush(ctx->exc[i].id, lc->txq,
+						lc->tx_kernel[i]);
+	}
+	publish(lc, ctx->n_ports);
+	/* vDSO, ten thousand times a second: the flows' last-packet time */
+	lc->now_ns = mono_ns();
 }
 
 /* the forwarding loop, launched on each worker lcore */
 static int lcore_main(void *arg)
 {
 	struct dp_lcore *lc = arg;
-	const unsigned n_ports = lc->ctx->n_ports;
+	struct rte_rcu_qsbr *qsv = lc->ctx->qsv;
 	const uint64_t period =
 		(rte_get_tsc_hz() + US_PER_S - 1) / US_PER_S * DP_HOUSEKEEPING_US;
 	uint64_t prev = rte_rdtsc();
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 
+	/* flows and the index are read under RCU: see flows.h */
+	rte_rcu_qsbr_thread_register(qsv, lc->lcore_id);
+	rte_rcu_qsbr_thread_online(qsv, lc->lcore_id);
+	lc->now_ns = mono_ns();
 	while (!atomic_load_explicit(&lc->ctx->stop, memory_order_relaxed)) {
 		uint64_t now = rte_rdtsc();
 
+		lc->now_tsc = now;
 		if (unlikely(now - prev > period)) {
-			publish(lc, n_ports);
+			housekeeping(lc);
 			prev = now;
 		}
 		for (unsigned i = 0; i < lc->n_rxq; i++) {
@@ -74,11 +89,138 @@ static int lcore_main(void *arg)
 						      lc->burst);
 
 			if (n > 0)
-				handle_burst(lc, q, pkts, n);
+				dp_fwd_burst(lc, q, pkts, n);
+		}
+		/* nothing of the last pass is held past here */
+		rte_rcu_qsbr_quiescent(qsv, lc->lcore_id);
+	}
+	housekeeping(lc);
+	rte_rcu_qsbr_thread_offline(qsv, lc->lcore_id);
+	rte_rcu_qsbr_thread_unregister(qsv, lc->lcore_id);
+	/* readers see exact totals once the lcore has stopped */
+	publish(lc, lc->ctx->n_ports);
+	return 0;
+}
+
+static void add_rxq(struct dp_lcore *lc, uint16_t port, uint16_t port_id,
+		    uint16_t queue, bool from_kernel)
+{
+	lc->rxq[lc->n_rxq++] = (struct dp_rxq){
+		.port = port,
+		.port_id = port_id,
+		.queue = queue,
+		.from_kernel = from_kernel,
+	};
+}
+
+/*
+ * Queue 0 of every port, with the ARP/ND it receives, goes to the first
+ * lcore, which then owns every port's neighbour state (neigh.h: one owner
+ * per struct dp_neigh, and whoever transmits on a port resolves with it).
+ * So does every exception TAP.  RSS queues 1... are dealt to the others,
+ * then round again.
+ */
+static void deal_queues(struct dp_ctx *ctx, struct dp_lcore **order,
+			unsigned n)
+{
+	unsigned next = 1;
+
+	for (unsigned i = 0; i < ctx->n_ports; i++) {
+		add_rxq(order[0], (uint16_t)i, ctx->ports[i].id, 0, false);
+		if (ctx->exc[i].up)
+			add_rxq(order[0], (uint16_t)i, ctx->exc[i].id, 0, true);
+	}
+	for (uint16_t q = 1; q < DP_PORT_MAX_RXQ; q++) {
+		for (unsigned i = 0; i < ctx->n_ports; i++) {
+			const struct dp_port *p = &ctx->ports[i];
+
+			if (q < p->n_rxq)
+				add_rxq(order[next++ % n], (uint16_t)i, p->id, q,
+					false);
 		}
 	}
-	/* readers see exact totals once the lcore has stopped */
-	publish(lc, n_ports);
+}
+
+/* the neighbour state of port @i, owned by @lc */
+static int neigh_setup(const struct dp_ctx *ctx, struct dp_lcore *lc,
+		       unsigned i)
+{
+	const struct dp_port *p = &ctx->ports[i];
+	const struct cfg_realm *r = cfg_realm_find(ctx->cfg, p->cfg->realm);
+	struct dp_neigh_conf nc = {
+		.mac = p->mac,
+		.gateway = p->cfg->gateway,
+		.hz = rte_get_tsc_hz(),
+		.seed = rte_rand(),
+	};
+	int ret;
+
+	if (!r) {
+		log_err("port %s: realm %s not found", p->cfg->name,
+			p->cfg->realm);
+		return -EINVAL;
+	}
+	nc.own[nc.n_own++] = r->media_addr;
+	lc->neigh[i] = rte_zmalloc_socket("dp_neigh", sizeof(struct dp_neigh),
+					  RTE_CACHE_LINE_SIZE,
+					  (int)rte_lcore_to_socket_id(lc->lcore_id));
+	if (!lc->neigh[i])
+		return -ENOMEM;
+	ret = dp_neigh_init(lc->neigh[i], &nc);
+	if (ret < 0)
+		log_err("port %s: neighbour state (media address %s, gateway "
+			"%s): %s", p->cfg->name, r->media_addr.text,
+			p->cfg->gateway.af ? p->cfg->gateway.text : "none",
+			strerror(-ret));
+	return ret;
+}
+
+static struct rte_eth_dev_tx_buffer *txbuf_new(struct dp_lcore *lc,
+					       uint64_t *dropped)
+{
+	struct rte_eth_dev_tx_buffer *b;
+
+	b = rte_zmalloc_socket("dp_txbuf", RTE_ETH_TX_BUFFER_SIZE(lc->burst),
+			       0, (int)rte_lcore_to_socket_id(lc->lcore_id));
+	if (!b)
+		return NULL;
+	rte_eth_tx_buffer_init(b, lc->burst);
+	/* a full queue frees the rest of the burst and counts it */
+	rte_eth_tx_buffer_set_err_callback(b, rte_eth_tx_buffer_count_callback,
+					   dropped);
+	return b;
+}
+
+/* transmit buffers, lane, neighbour state of one lcore */
+static int lcore_setup(struct dp_ctx *ctx, struct dp_lcore *lc)
+{
+	lc->lane = ft_lane_of(ctx->ft, lc->txq);
+	if (!lc->lane) {
+		log_err("lcore %u: more forwarding lcores than the flow "
+			"table's %u lanes", lc->lcore_id, FT_LANES);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < ctx->n_ports; i++) {
+		lc->tx[i] = txbuf_new(lc, &lc->live[i].tx_dropped);
+		if (!lc->tx[i])
+			return -ENOMEM;
+		if (ctx->exc[i].up) {
+			lc->tx_kernel[i] = txbuf_new(lc,
+						     &lc->live[i].kernel_dropped);
+			if (!lc->tx_kernel[i])
+				return -ENOMEM;
+		}
+	}
+	for (unsigned i = 0; i < lc->n_rxq; i++) {
+		const struct dp_rxq *q = &lc->rxq[i];
+		int ret;
+
+		if (q->queue != 0 || q->from_kernel)
+			continue;
+		ret = neigh_setup(ctx, lc, q->port);
+		if (ret < 0)
+			return ret;
+	}
 	return 0;
 }
 
@@ -86,7 +228,7 @@ int dp_lcore_init(struct dp_ctx *ctx)
 {
 	const uint16_t burst = ctx->cfg->dp.burst;
 	struct dp_lcore *order[RTE_MAX_LCORE];
-	unsigned n = 0, next = 0, lcore_id;
+	unsigned n = 0, lcore_id;
 
 	if (burst < 1 || burst > DP_BURST_MAX) {
 		log_err("dataplane.burst = %u, must be 1 to %u", burst,
@@ -112,25 +254,21 @@ int dp_lcore_init(struct dp_ctx *ctx)
 		ctx->lcores[lcore_id] = lc;
 		order[n++] = lc;
 	}
-	/*
-	 * Deal queue 0 of every port first, then queue 1..., so that with
-	 * fewer queues than lcores each port still gets its own lcore.
-	 */
-	for (uint16_t q = 0; q < DP_PORT_MAX_RXQ; q++) {
-		for (unsigned i = 0; i < ctx->n_ports; i++) {
-			const struct dp_port *p = &ctx->ports[i];
-			struct dp_lcore *lc;
+	deal_queues(ctx, order, n);
+	for (unsigned i = 0; i < n; i++) {
+		int ret = lcore_setup(ctx, order[i]);
 
-			if (q >= p->n_rxq)
-				continue;
-			lc = order[next++ % n];
-			lc->rxq[lc->n_rxq++] = (struct dp_rxq){
-				.port = (uint16_t)i,
-				.port_id = p->id,
-				.queue = q,
-			};
+		if (ret < 0) {
+			dp_lcore_uninit(ctx);
+			return ret;
 		}
 	}
+	if (n > 1)
+		log_warn("%u forwarding lcores: lcore %u resolves next hops "
+			 "(ARP/ND) for every port; media received on another "
+			 "lcore (rx_queues > 1) is dropped as no_neigh until "
+			 "neighbour state is shared between lcores", n,
+			 order[0]->lcore_id);
 	return 0;
 }
 
@@ -138,7 +276,23 @@ void dp_lcore_uninit(struct dp_ctx *ctx)
 {
 	dp_lcore_stop(ctx);
 	for (unsigned id = 0; id < RTE_MAX_LCORE; id++) {
-		rte_free(ctx->lcores[id]);
+		struct dp_lcore *lc = ctx->lcores[id];
+
+		if (!lc)
+			continue;
+		for (unsigned i = 0; i < CFG_MAX_DP_PORTS; i++) {
+			/* unsent mbufs go back to the pool */
+			if (lc->tx[i])
+				rte_pktmbuf_free_bulk(lc->tx[i]->pkts,
+						      lc->tx[i]->length);
+			if (lc->tx_kernel[i])
+				rte_pktmbuf_free_bulk(lc->tx_kernel[i]->pkts,
+						      lc->tx_kernel[i]->length);
+			rte_free(lc->tx[i]);
+			rte_free(lc->tx_kernel[i]);
+			rte_free(lc->neigh[i]);
+		}
+		rte_free(lc);
 		ctx->lcores[id] = NULL;
 	}
 }
@@ -179,11 +333,20 @@ void dp_lcore_stop(struct dp_ctx *ctx)
 void dp_lcore_counters(const struct dp_lcore *lc, unsigned port,
 		       struct dp_counters *out)
 {
-	const struct dp_counters *p = &lc->published[port];
+	const uint64_t *p = (const uint64_t *)&lc->published[port];
+	uint64_t *o = (uint64_t *)out;
 
-	out->rx_packets = __atomic_load_n(&p->rx_packets, __ATOMIC_RELAXED);
-	out->rx_bytes = __atomic_load_n(&p->rx_bytes, __ATOMIC_RELAXED);
-	out->no_flow = __atomic_load_n(&p->no_flow, __ATOMIC_RELAXED);
+	for (unsigned w = 0; w < DP_COUNTERS_WORDS; w++)
+		o[w] = __atomic_load_n(&p[w], __ATOMIC_RELAXED);
+}
+
+void dp_counters_add(struct dp_counters *sum, const struct dp_counters *c)
+{
+	uint64_t *s = (uint64_t *)sum;
+	const uint64_t *w = (const uint64_t *)c;
+
+	for (unsigned i = 0; i < DP_COUNTERS_WORDS; i++)
+		s[i] += w[i];
 }
 
 void dp_lcore_port_counters(const struct dp_ctx *ctx, unsigned port,
@@ -196,8 +359,6 @@ void dp_lcore_port_counters(const struct dp_ctx *ctx, unsigned port,
 		if (!ctx->lcores[id])
 			continue;
 		dp_lcore_counters(ctx->lcores[id], port, &c);
-		out->rx_packets += c.rx_packets;
-		out->rx_bytes += c.rx_bytes;
-		out->no_flow += c.no_flow;
+		dp_counters_add(out, &c);
 	}
 }

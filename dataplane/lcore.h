@@ -22,33 +22,63 @@
 #ifndef SBC_DP_LCORE_H
 #define SBC_DP_LCORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
 
 #include "cfg.h"
+#include "pkt.h"
 #include "port.h"
 
 /* Largest dataplane.burst; sizes the receive array on the lcore's stack. */
 #define DP_BURST_MAX 256
 #define DP_HOUSEKEEPING_US 100
-#define DP_LCORE_MAX_RXQ (CFG_MAX_DP_PORTS * DP_PORT_MAX_RXQ)
+/* every port's queues and its exception TAP's one */
+#define DP_LCORE_MAX_RXQ (CFG_MAX_DP_PORTS * (DP_PORT_MAX_RXQ + 1))
 
 struct dp_ctx;
+struct dp_neigh;
+struct ft_lane;
+struct rte_eth_dev_tx_buffer;
 
 /* One receive queue polled by an lcore. */
 struct dp_rxq {
 	uint16_t port;		/* index in ctx->ports and in the counters */
 	uint16_t port_id;	/* DPDK port id */
 	uint16_t queue;
+	bool from_kernel;	/* the port's exception TAP: send out as is */
 };
 
-/* What one lcore saw on one port. */
+/*
+ * What one lcore saw on one port (the port a packet arrived on, except
+ * tx_dropped: the port it was to leave from).  Only uint64_t members: they
+ * are published and summed as an array of words.
+ */
 struct dp_counters {
 	uint64_t rx_packets;
 	uint64_t rx_bytes;
-	uint64_t no_flow;	/* received, matched no flow, dropped */
+	uint64_t no_flow;	/* media UDP to no flow: exception path */
+	uint64_t fwd_packets;	/* relayed (queued for transmit) */
+	uint64_t fwd_bytes;
+	uint64_t malformed[DP_PKT_BAD_MAX];	/* by enum dp_pkt_bad */
+	uint64_t rtp_malformed;	/* matched a flow, payload not RTP/RTCP */
+	uint64_t srtp_auth;	/* SRTP/SRTCP authentication failed */
+	uint64_t srtp_replay;	/* SRTP replay check failed */
+	uint64_t srtp_malformed;	/* libsrtp refused the packet's format */
+	uint64_t srtp_other;	/* no room, no context, other libsrtp errors */
+	uint64_t no_neigh;	/* next hop not resolved yet (probe sent) */
+	uint64_t ttl;		/* TTL or hop limit would reach 0 */
+	uint64_t no_route;	/* flow's out port or family unusable */
+	uint64_t tx_dropped;	/* the transmit queue was full */
+	uint64_t neigh_in;	/* ARP/ND taken by the dataplane */
+	uint64_t neigh_out;	/* ARP/ND sent: replies and probes */
+	uint64_t to_kernel;	/* sent to the exception path */
+	uint64_t from_kernel;	/* received from the exception path, sent out */
+	uint64_t kernel_dropped;	/* exception path absent or full */
 };
+
+#define DP_COUNTERS_WORDS (sizeof(struct dp_counters) / sizeof(uint64_t))
 
 struct dp_lcore {
 	struct dp_ctx *ctx;
@@ -57,6 +87,15 @@ struct dp_lcore {
 	uint16_t burst;
 	unsigned n_rxq;
 	struct dp_rxq rxq[DP_LCORE_MAX_RXQ];
+	struct ft_lane *lane;	/* this lcore's flow-table lane */
+	uint64_t now_ns;	/* CLOCK_MONOTONIC at the last housekeeping */
+	uint64_t now_tsc;	/* TSC at the start of this loop pass */
+	/* neighbour state of the ports whose queue 0 this lcore polls */
+	struct dp_neigh *neigh[CFG_MAX_DP_PORTS];
+	/* one transmit buffer per port on queue txq, drained every
+	 * DP_HOUSEKEEPING_US; the exception TAPs' after them */
+	struct rte_eth_dev_tx_buffer *tx[CFG_MAX_DP_PORTS];
+	struct rte_eth_dev_tx_buffer *tx_kernel[CFG_MAX_DP_PORTS];
 	/* written by this lcore only */
 	struct dp_counters live[CFG_MAX_DP_PORTS] __rte_cache_aligned;
 	/* copy of live[] for readers, see above */
@@ -65,12 +104,16 @@ struct dp_lcore {
 
 /**
  * dp_lcore_init - per-lcore state for every forwarding lcore
- * @ctx: context whose ports are up; ctx->n_workers >= 1
+ * @ctx: context whose ports and exception TAPs are up, flow table
+ *       attached; ctx->n_workers >= 1
  *
- * Allocates each lcore's state on its own NUMA node and deals the ports'
- * receive queues to the lcores.
+ * Allocates each lcore's state on its own NUMA node, deals the ports'
+ * receive queues to the lcores (see lcore.c for who gets queue 0), and
+ * gives each lcore its transmit buffers and the neighbour state of the
+ * ports whose queue 0 it polls.
  *
- * @return 0, or -EINVAL when dataplane.burst is out of range, -ENOMEM.
+ * @return 0, or -EINVAL when dataplane.burst is out of range or a port's
+ * neighbour state cannot be set up, -ENOMEM.
  */
 int dp_lcore_init(struct dp_ctx *ctx);
 
@@ -95,6 +138,9 @@ void dp_lcore_stop(struct dp_ctx *ctx);
  */
 void dp_lcore_counters(const struct dp_lcore *lc, unsigned port,
 		       struct dp_counters *out);
+
+/* dp_counters_add - add @c to @sum, counter by counter. */
+void dp_counters_add(struct dp_counters *sum, const struct dp_counters *c);
 
 /* dp_lcore_port_counters - dp_lcore_counters() summed over all lcores. */
 void dp_lcore_port_counters(const struct dp_ctx *ctx, unsigned port,

@@ -4,10 +4,13 @@
  *   sbc-dataplane [-c CONFIG] [-f] [--check] [-V]
  *
  * Loads the configuration, builds the EAL command line from it
- * (eal_args.c), brings the ports up (port.c), runs the receive loop on
- * every worker lcore (lcore.c) and answers telemetry (stats.c).  The main
- * lcore forwards nothing: it waits for SIGINT/SIGTERM on a signalfd and
- * runs the one-second statistics tick.
+ * (eal_args.c), brings the ports and their exception TAPs up (port.c,
+ * exception.c), attaches the shared-memory flow table as its owner (ft.h)
+ * and indexes it (ft_index.h, flows.h), runs the forwarding loop on every
+ * worker lcore (lcore.c, fwd.c) and answers telemetry (stats.c).  The main
+ * lcore forwards nothing: it waits for SIGINT/SIGTERM on a signalfd, every
+ * 100 ms applies the flow table's changes and beats the owner heartbeat,
+ * and every second runs the statistics tick.
  *
  * It stays in the foreground either way; -f only sends the log to stderr
  * instead of syslog, for a supervisor that keeps stderr or for a terminal.
@@ -26,20 +29,28 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_version.h>
 
 #include "cfg.h"
 #include "ctx.h"
 #include "eal_args.h"
+#include "exception.h"
+#include "flows.h"
+#include "ft.h"
+#include "ft_index.h"
 #include "lcore.h"
 #include "log.h"
 #include "port.h"
+#include "srtp.h"
 #include "stats.h"
 #include "version.h"
 
 #define PROG "sbc-dataplane"
 #define DEFAULT_CONFIG "/etc/sbc/sbc.conf"
 #define TICK_MS 1000
+#define FLOW_TICK_MS 100
 
 
 struct opts {
@@ -112,14 +123,27 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* the main lcore's loop: statistics every second until a signal */
+/* apply what sbcd changed in the flow table; every FLOW_TICK_MS */
+static void flow_tick(struct dp_ctx *ctx)
+{
+	int n = ft_index_sync(ctx->index, ctx->ft);
+
+	if (n < 0)
+		log_err("flow table: sync: %s", strerror(-n));
+	else if (n > 0)
+		log_debug("flow table: %d slot(s) changed", n);
+	dp_flows_commit(ctx->flows);
+	ft_owner_beat(ctx->ft, (uint64_t)now_ms() * 1000000u);
+}
+
+/* the main lcore's loop: flow changes and statistics until a signal */
 static int run(struct dp_ctx *ctx, int sfd)
 {
-	int64_t next = now_ms() + TICK_MS;
+	int64_t next = now_ms() + TICK_MS, next_flow = now_ms();
 
 	for (;;) {
 		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-		int64_t wait = next - now_ms();
+		int64_t wait = (next_flow < next ? next_flow : next) - now_ms();
 		struct signalfd_siginfo si;
 		int n;
 
@@ -136,11 +160,78 @@ static int run(struct dp_ctx *ctx, int sfd)
 			log_notice("%s: stopping", strsignal((int)si.ssi_signo));
 			return 0;
 		}
+		if (now_ms() >= next_flow) {
+			flow_tick(ctx);
+			next_flow += FLOW_TICK_MS;
+		}
 		if (now_ms() >= next) {
 			dp_stats_tick(ctx);
 			next += TICK_MS;
 		}
 	}
+}
+
+/*
+ * Attach the flow table as its owner, index it, and build the local flow
+ * state of every flow already there (a restarted dataplane keeps them).
+ * The index is always lock-free with RCU: even with one forwarding lcore
+ * the main lcore changes it while that lcore looks up.
+ */
+static int flows_init(struct dp_ctx *ctx)
+{
+	const struct cfg *cfg = ctx->cfg;
+	size_t sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
+	int n;
+
+	ctx->ft = ft_create_or_attach(cfg->paths.flow_table,
+				      cfg->dp.flow_table_size, FT_ROLE_OWNER);
+	if (!ctx->ft) {
+		if (errno == EBUSY)
+			log_err("flow table /dev/shm/%s is owned by another "
+				"sbc-dataplane; refusing to start a second one",
+				cfg->paths.flow_table);
+		else
+			log_err("flow table /dev/shm/%s: cannot attach: %s",
+				cfg->paths.flow_table, strerror(errno));
+		return -errno;
+	}
+	ctx->qsv = rte_zmalloc("dp_qsv", sz, RTE_CACHE_LINE_SIZE);
+	if (!ctx->qsv || rte_rcu_qsbr_init(ctx->qsv, RTE_MAX_LCORE) < 0) {
+		log_err("cannot set up RCU for %u lcores", RTE_MAX_LCORE);
+		return -ENOMEM;
+	}
+	ctx->flows = dp_flows_create(cfg->dp.flow_table_size, ctx->n_ports,
+				     (int)rte_socket_id(), ctx->qsv);
+	if (!ctx->flows) {
+		log_err("cannot allocate the local state of %u flows",
+			cfg->dp.flow_table_size);
+		return -ENOMEM;
+	}
+	ctx->index = ft_index_create("dp_flow_index", cfg->dp.flow_table_size,
+				     (int)rte_socket_id(), ctx->qsv,
+				     dp_flows_on_change, ctx->flows);
+	if (!ctx->index)
+		return -errno;
+	n = ft_index_rebuild(ctx->index, ctx->ft);
+	if (n < 0)
+		return n;
+	dp_flows_commit(ctx->flows);
+	log_notice("flow table /dev/shm/%s: owner, %u entries, %d flow(s)",
+		   cfg->paths.flow_table, ft_capacity(ctx->ft), n);
+	return 0;
+}
+
+/* after the lcores stopped: nothing looks up any more */
+static void flows_uninit(struct dp_ctx *ctx)
+{
+	ft_index_free(ctx->index);
+	ctx->index = NULL;
+	dp_flows_free(ctx->flows);
+	ctx->flows = NULL;
+	rte_free(ctx->qsv);
+	ctx->qsv = NULL;
+	ft_detach(ctx->ft);
+	ctx->ft = NULL;
 }
 
 int main(int argc, char **argv)
@@ -151,7 +242,7 @@ int main(int argc, char **argv)
 	struct cfg *cfg;
 	struct opts o;
 	sigset_t sigs;
-	bool eal_up = false;
+	bool eal_up = false, srtp_up = false;
 	int sfd = -1, rc = 1, ret;
 
 	ret = parse_opts(argc, argv, &o);
@@ -210,7 +301,16 @@ int main(int argc, char **argv)
 	}
 	ctx.n_workers = rte_lcore_count() - 1;
 
+	if (dp_srtp_init() < 0) {
+		log_err("libsrtp2 failed its self tests");
+		goto err;
+	}
+	srtp_up = true;
 	if (dp_port_init(&ctx) < 0)
+		goto err;
+	if (dp_exception_init(&ctx) < 0)
+		goto err;
+	if (flows_init(&ctx) < 0)
 		goto err;
 	if (dp_lcore_init(&ctx) < 0)
 		goto err;
@@ -237,7 +337,11 @@ err:
 		close(sfd);
 	dp_stats_uninit(&ctx);
 	dp_lcore_uninit(&ctx);
+	flows_uninit(&ctx);
+	dp_exception_uninit(&ctx);
 	dp_port_uninit(&ctx);
+	if (srtp_up)
+		dp_srtp_uninit();
 	if (eal_up)
 		rte_eal_cleanup();
 	log_notice("exiting with status %d", rc);

@@ -204,6 +204,10 @@ static int port_start(struct dp_port *p, const struct rte_eth_dev_info *info,
 		if (ret < 0)
 			goto err;
 	}
+	step = "read the MAC address of";
+	ret = rte_eth_macaddr_get(p->id, &p->mac);
+	if (ret < 0)
+		goto err;
 	step = "start";
 	ret = rte_eth_dev_start(p->id);
 	if (ret < 0)

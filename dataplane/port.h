@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_ether.h>
+
 #include "cfg.h"
 
 /* Receive queues per port; more buys nothing on the hosts we target. */
@@ -26,6 +28,7 @@ struct dp_port {
 	const struct cfg_dp_port *cfg;	/* name, device, realm */
 	char ethdev[CFG_PATH_MAX];	/* the name the EAL gave it */
 	uint16_t id;			/* DPDK port id */
+	struct rte_ether_addr mac;	/* source of what it sends */
 	uint16_t n_rxq;
 	uint16_t n_txq;
 	uint16_t n_rxd;			/* descriptors per rx queue */

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,8 +33,71 @@ static struct {
 	bool registered;		/* commands live as long as the process */
 	struct timespec last;		/* time of the previous tick */
 	uint64_t last_rx[CFG_MAX_DP_PORTS];
+	uint64_t last_fwd[CFG_MAX_DP_PORTS];
 	uint64_t rx_pps[CFG_MAX_DP_PORTS];
+	uint64_t fwd_pps[CFG_MAX_DP_PORTS];
 } tel = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* the lcore counters as telemetry names, in struct dp_counters order */
+#define C(field, name) { offsetof(struct dp_counters, field), name }
+static const struct {
+	size_t off;
+	const char *name;
+} counter_names[] = {
+	C(rx_packets, "dp_rx_packets"),
+	C(rx_bytes, "dp_rx_bytes"),
+	C(no_flow, "dp_no_flow"),
+	C(fwd_packets, "dp_fwd_packets"),
+	C(fwd_bytes, "dp_fwd_bytes"),
+	C(malformed[DP_PKT_BAD_L2_TRUNC], "dp_malformed_l2_trunc"),
+	C(malformed[DP_PKT_BAD_IP_VERSION], "dp_malformed_ip_version"),
+	C(malformed[DP_PKT_BAD_IP_HDR], "dp_malformed_ip_hdr"),
+	C(malformed[DP_PKT_BAD_IP_LEN], "dp_malformed_ip_len"),
+	C(malformed[DP_PKT_BAD_IP_CKSUM], "dp_malformed_ip_cksum"),
+	C(malformed[DP_PKT_BAD_IP6_EXT], "dp_malformed_ip6_ext"),
+	C(malformed[DP_PKT_BAD_UDP_HDR], "dp_malformed_udp_hdr"),
+	C(malformed[DP_PKT_BAD_UDP_LEN], "dp_malformed_udp_len"),
+	C(malformed[DP_PKT_BAD_UDP_CKSUM0], "dp_malformed_udp_cksum0"),
+	C(malformed[DP_PKT_BAD_ARP], "dp_malformed_arp"),
+	C(malformed[DP_PKT_BAD_ND], "dp_malformed_nd"),
+	C(rtp_malformed, "dp_drop_rtp_malformed"),
+	C(srtp_auth, "dp_drop_srtp_auth"),
+	C(srtp_replay, "dp_drop_srtp_replay"),
+	C(srtp_malformed, "dp_drop_srtp_malformed"),
+	C(srtp_other, "dp_drop_srtp_other"),
+	C(no_neigh, "dp_drop_no_neigh"),
+	C(ttl, "dp_drop_ttl"),
+	C(no_route, "dp_drop_no_route"),
+	C(tx_dropped, "dp_drop_tx_full"),
+	C(neigh_in, "dp_neigh_in"),
+	C(neigh_out, "dp_neigh_out"),
+	C(to_kernel, "dp_to_kernel"),
+	C(from_kernel, "dp_from_kernel"),
+	C(kernel_dropped, "dp_drop_kernel"),
+};
+#undef C
+
+static_assert(DP_PKT_BAD_MAX == 12, "a name for each enum dp_pkt_bad");
+static_assert(sizeof(counter_names) / sizeof(counter_names[0]) ==
+	      DP_COUNTERS_WORDS - 1, "a name for each counter but BAD_NONE");
+
+static void add_counters(struct rte_tel_data *d, const struct dp_counters *c)
+{
+	for (size_t i = 0; i < RTE_DIM(counter_names); i++)
+		rte_tel_data_add_dict_u64(d, counter_names[i].name,
+			*(const uint64_t *)((const char *)c +
+					    counter_names[i].off));
+}
+
+/* packets per second as Mpps with three decimals, e.g. "1.234" */
+static void add_mpps(struct rte_tel_data *d, const char *name, uint64_t pps)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%" PRIu64 ".%03" PRIu64, pps / 1000000,
+		 pps / 1000 % 1000);
+	rte_tel_data_add_dict_string(d, name, v);
+}
 
 /* one port as a telemetry dict, added to @d under the port's name */
 static int add_port(struct rte_tel_data *d, const struct dp_ctx *ctx,
@@ -52,6 +116,8 @@ static int add_port(struct rte_tel_data *d, const struct dp_ctx *ctx,
 	rte_tel_data_add_dict_string(pd, "realm", p->cfg->realm);
 	rte_tel_data_add_dict_int(pd, "rx_queues", p->n_rxq);
 	rte_tel_data_add_dict_int(pd, "tx_queues", p->n_txq);
+	rte_tel_data_add_dict_string(pd, "exception",
+		ctx->exc[i].up ? ctx->exc[i].iface : "off");
 	if (rte_eth_stats_get(p->id, &es) == 0) {
 		rte_tel_data_add_dict_u64(pd, "rx_packets", es.ipackets);
 		rte_tel_data_add_dict_u64(pd, "rx_bytes", es.ibytes);
@@ -63,13 +129,13 @@ static int add_port(struct rte_tel_data *d, const struct dp_ctx *ctx,
 		rte_tel_data_add_dict_u64(pd, "tx_errors", es.oerrors);
 	}
 	dp_lcore_port_counters(ctx, i, &c);
-	rte_tel_data_add_dict_u64(pd, "dp_rx_packets", c.rx_packets);
-	rte_tel_data_add_dict_u64(pd, "dp_rx_bytes", c.rx_bytes);
-	rte_tel_data_add_dict_u64(pd, "dp_no_flow", c.no_flow);
+	add_counters(pd, &c);
 	rte_tel_data_add_dict_u64(pd, "dp_rx_pps", tel.rx_pps[i]);
+	rte_tel_data_add_dict_u64(pd, "dp_fwd_pps", tel.fwd_pps[i]);
+	add_mpps(pd, "dp_rx_mpps", tel.rx_pps[i]);
+	add_mpps(pd, "dp_fwd_mpps", tel.fwd_pps[i]);
 	return rte_tel_data_add_dict_container(d, p->cfg->name, pd, 0);
 }
-
 /* /sbc/ports[,NAME] */
 static int handle_ports(const char *cmd __rte_unused, const char *params,
 			struct rte_tel_data *d)
@@ -124,9 +190,7 @@ static int add_lcore(struct rte_tel_data *d, const struct dp_ctx *ctx,
 		struct dp_counters c;
 
 		dp_lcore_counters(lc, i, &c);
-		sum.rx_packets += c.rx_packets;
-		sum.rx_bytes += c.rx_bytes;
-		sum.no_flow += c.no_flow;
+		dp_counters_add(&sum, &c);
 	}
 	rte_tel_data_start_dict(ld);
 	rte_tel_data_add_dict_int(ld, "tx_queue", lc->txq);
@@ -134,6 +198,7 @@ static int add_lcore(struct rte_tel_data *d, const struct dp_ctx *ctx,
 	rte_tel_data_add_dict_u64(ld, "rx_packets", sum.rx_packets);
 	rte_tel_data_add_dict_u64(ld, "rx_bytes", sum.rx_bytes);
 	rte_tel_data_add_dict_u64(ld, "no_flow", sum.no_flow);
+	rte_tel_data_add_dict_u64(ld, "fwd_packets", sum.fwd_packets);
 	snprintf(name, sizeof(name), "lcore%u", lc->lcore_id);
 	return rte_tel_data_add_dict_container(d, name, ld, 0);
 }
@@ -182,6 +247,8 @@ int dp_stats_init(struct dp_ctx *ctx)
 		tel.ctx = ctx;
 		memset(tel.last_rx, 0, sizeof(tel.last_rx));
 		memset(tel.rx_pps, 0, sizeof(tel.rx_pps));
+		memset(tel.last_fwd, 0, sizeof(tel.last_fwd));
+		memset(tel.fwd_pps, 0, sizeof(tel.fwd_pps));
 		clock_gettime(CLOCK_MONOTONIC, &tel.last);
 	} else {
 		log_err("cannot register telemetry commands: %s",
@@ -218,6 +285,8 @@ void dp_stats_tick(struct dp_ctx *ctx)
 		delta = c.rx_packets - tel.last_rx[i];
 		tel.last_rx[i] = c.rx_packets;
 		tel.rx_pps[i] = delta * 1000 / ms;
+		tel.fwd_pps[i] = (c.fwd_packets - tel.last_fwd[i]) * 1000 / ms;
+		tel.last_fwd[i] = c.fwd_packets;
 		if (delta > 0)
 			log_debug("port %s: rx %" PRIu64 " pkt/s, %" PRIu64
 				  " packets %" PRIu64 " bytes in all",
@@ -237,11 +306,12 @@ void dp_stats_log_totals(struct dp_ctx *ctx)
 		dp_lcore_port_counters(ctx, i, &c);
 		rte_eth_stats_get(p->id, &es);
 		log_info("port %s: rx %" PRIu64 " packets %" PRIu64
-			 " bytes, no flow %" PRIu64 "; ethdev rx %" PRIu64
+			 " bytes, no flow %" PRIu64 ", forwarded %" PRIu64
+			 "; ethdev rx %" PRIu64
 			 " missed %" PRIu64 " errors %" PRIu64 " nombuf %" PRIu64
 			 ", tx %" PRIu64 " errors %" PRIu64,
 			 p->cfg->name, c.rx_packets, c.rx_bytes, c.no_flow,
-			 es.ipackets, es.imissed, es.ierrors, es.rx_nombuf,
+			 c.fwd_packets, es.ipackets, es.imissed, es.ierrors, es.rx_nombuf,
 			 es.opackets, es.oerrors);
 	}
 }

@@ -7,10 +7,14 @@
  *
  *   /sbc/ports[,NAME]  per port: ethdev counters from rte_eth_stats_get()
  *                      (rx_/tx_packets, rx_/tx_bytes, rx_missed, rx_errors,
- *                      rx_nombuf, tx_errors) and the forwarding lcores'
- *                      counters summed (dp_rx_packets, dp_rx_bytes,
- *                      dp_no_flow) with the receive rate over the last tick
- *                      (dp_rx_pps)
+ *                      rx_nombuf, tx_errors), the exception TAP ("off" or
+ *                      its interface), and the forwarding lcores' counters
+ *                      summed (struct dp_counters in lcore.h, named in
+ *                      stats.c: dp_rx_packets, dp_rx_bytes, dp_no_flow,
+ *                      dp_fwd_packets, dp_malformed_<reason>,
+ *                      dp_drop_<cause>, ...) with the receive and forward
+ *                      rates over the last tick (dp_rx_pps, dp_fwd_pps, and
+ *                      as Mpps strings dp_rx_mpps, dp_fwd_mpps)
  *   /sbc/lcores        per forwarding lcore: its queues and counters
  *
  * The callbacks run on the EAL's telemetry thread.

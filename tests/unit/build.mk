@@ -125,3 +125,7 @@ test_callerid_PKGS := sofia-sip-ua
 UNIT_TESTS += test_auth
 test_auth_SRCS := b2bua/auth.c
 test_auth_PKGS := openssl sofia-sip-ua
+
+UNIT_TESTS += test_dp_latch
+test_dp_latch_SRCS :=
+test_dp_latch_PKGS :=

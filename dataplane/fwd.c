@@ -1,0 +1,398 @@
+/*
+ * Forwarding: the per-packet path of a forwarding lcore; see fwd.h.
+ */
+#include "fwd.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "ctx.h"
+#include "flows.h"
+#include "ft.h"
+#include "ft_index.h"
+#include "latch.h"
+#include "lcore.h"
+#include "neigh.h"
+#include "pkt.h"
+#include "srtp.h"
+
+/* where a forwarded packet goes */
+struct dest {
+	const uint8_t *addr;	/* network order */
+	uint16_t port;		/* host order */
+	uint8_t latched[16];	/* storage when addr is a latched source */
+};
+
+static inline void drop(struct rte_mbuf *m)
+{
+	rte_pktmbuf_free(m);
+}
+
+/* queue @m on @port's transmit buffer; a full queue counts tx_dropped */
+static inline void tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	rte_eth_tx_buffer(lc->ctx->ports[port].id, lc->txq, lc->tx[port], m);
+}
+
+/* the exception path of the port @m arrived on, or a counted drop */
+static inline void to_kernel(struct dp_lcore *lc, uint16_t port,
+			     struct dp_counters *c, struct rte_mbuf *m)
+{
+	if (unlikely(!lc->tx_kernel[port])) {
+		c->kernel_dropped++;
+		drop(m);
+		return;
+	}
+	c->to_kernel++;
+	rte_eth_tx_buffer(lc->ctx->exc[port].id, lc->txq, lc->tx_kernel[port],
+			  m);
+}
+
+/* the flow-table key of the packet's destination */
+static inline void key_of(const struct dp_pkt *p, struct ft_endpoint *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (p->family == AF_INET) {
+		memcpy(k->addr, p->dst_addr, 4);
+		k->family = FT_FAMILY_IPV4;
+	} else {
+		memcpy(k->addr, p->dst_addr, 16);
+		k->family = FT_FAMILY_IPV6;
+	}
+	k->port = p->dst_port;
+}
+
+/* RTP or RTCP as the flow's kind says; DP_RTP_NONE when it is neither */
+static inline enum dp_rtp_kind rtp_kind(const struct dp_flow *f,
+					const struct dp_pkt *p, uint32_t *ssrc)
+{
+	const uint8_t *pl = p->data + p->payload_off;
+	enum dp_rtp_kind k = dp_rtp_classify(pl, p->payload_len, ssrc);
+
+	if (f->kind == FT_KIND_RTP_RTCP_MUX || k == DP_RTP_NONE)
+		return k;
+	if (f->kind == FT_KIND_RTCP)
+		return k == DP_RTP_RTCP ? k : DP_RTP_NONE;
+	/* plain RTP: payload types 72-76 with the marker look like RTCP */
+	if (k == DP_RTP_RTCP) {
+		if (p->payload_len < 12u + 4u * (pl[0] & 0x0f))
+			return DP_RTP_NONE;
+		*ssrc = (uint32_t)pl[8] << 24 | (uint32_t)pl[9] << 16 |
+			(uint32_t)pl[10] << 8 | pl[11];
+	}
+	return DP_RTP_RTP;
+}
+
+/* SRTP in place; 0, or a counted drop (-1) */
+static inline int srtp_step(const struct dp_flow *f, struct dp_pkt *p,
+			    enum dp_rtp_kind kind, struct dp_counters *c,
+			    struct ft_counters *ctr)
+{
+	int len = p->payload_len;
+	int ret;
+
+	if (kind == DP_RTP_RTCP)
+		ret = dp_srtp_process_rtcp(f->srtp, p->data + p->payload_off,
+					   &len, p->tailroom);
+	else
+		ret = dp_srtp_process_rtp(f->srtp, p->data + p->payload_off,
+					  &len, p->tailroom);
+	if (likely(ret == 0))
+		return dp_pkt_resize(p, len - p->payload_len) == 0 ? 0 : -1;
+	switch (ret) {
+	case -EBADMSG:
+		c->srtp_auth++;
+		ft_count_drop(ctr, f->epoch, FT_DROP_AUTH);
+		break;
+	case -EALREADY:
+		c->srtp_replay++;
+		ft_count_drop(ctr, f->epoch, FT_DROP_REPLAY);
+		break;
+	case -EPROTO:
+		c->srtp_malformed++;
+		ft_count_drop(ctr, f->epoch, FT_DROP_MALFORMED);
+		break;
+	default:
+		c->srtp_other++;
+		break;
+	}
+	return -1;
+}
+
+static inline void endpoint_of_src(const struct dp_pkt *p,
+				   struct ft_endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	memcpy(ep->addr, p->src_addr, p->family == AF_INET ? 4 : 16);
+	ep->family = p->family == AF_INET ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6;
+	ep->port = p->src_port;
+}
+
+/* latching's learning half (latch.h), under this flow's own counters */
+static inline void latch_learn(const struct dp_flow *f, const struct dp_pkt *p,
+			       struct ft_counters *ctr, uint32_t ssrc,
+			       bool has_ssrc)
+{
+	bool mine = __atomic_load_n(&ctr->epoch, __ATOMIC_RELAXED) == f->epoch;
+	struct dp_latch_state st = {
+		.latched = mine && __atomic_load_n(&ctr->latched_family,
+						   __ATOMIC_RELAXED) != 0,
+		.seen = mine && __atomic_load_n(&ctr->packets,
+						__ATOMIC_RELAXED) != 0,
+		.last_ssrc = __atomic_load_n(&ctr->last_ssrc, __ATOMIC_RELAXED),
+	};
+	struct ft_endpoint src;
+
+	endpoint_of_src(p, &src);
+	/* only the SSRC mode looks at the stored source, and only latched */
+	if (st.latched && f->latch == FT_LATCH_SSRC)
+		st.same_source = ctr->latched_port == src.port &&
+			memcmp(ctr->latched_addr.b, src.addr, 16) == 0;
+	if (unlikely(dp_latch_learn(f->latch, &st, ssrc, has_ssrc)))
+		ft_count_latch(ctr, f->epoch, &src);
+}
+
+/*
+ * The destination: the flow's, or with latching its pair's latched source.
+ * The pair's counters are written by the lcore receiving the pair, so they
+ * are read under their cseq; a read that races a change keeps the
+ * configured destination for this one packet.
+ */
+static inline void dest_of(struct dp_lcore *lc, const struct dp_flow *f,
+			   struct dest *d)
+{
+	const struct dp_flow *pf;
+	struct ft_counters *pc;
+	uint64_t w[2];
+	uint32_t s1;
+	uint16_t port;
+	bool latched;
+
+	d->addr = f->dst_addr;
+	d->port = f->dst_port;
+	if (f->latch == FT_LATCH_OFF || f->pair == FT_NO_SLOT)
+		return;
+	pf = dp_flow_get(lc->ctx->flows, f->pair);
+	pc = ft_counters_of(lc->ctx->ft, f->pair);
+	if (!pf || !pc)
+		return;
+	s1 = __atomic_load_n(&pc->cseq, __ATOMIC_ACQUIRE);
+	latched = !(s1 & 1) &&
+		__atomic_load_n(&pc->epoch, __ATOMIC_RELAXED) == pf->epoch &&
+		__atomic_load_n(&pc->latched_family, __ATOMIC_RELAXED) ==
+		(f->family == AF_INET ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6);
+	if (!dp_latch_use(f->latch, latched))
+		return;
+	w[0] = __atomic_load_n(&pc->latched_addr.w[0], __ATOMIC_RELAXED);
+	w[1] = __atomic_load_n(&pc->latched_addr.w[1], __ATOMIC_RELAXED);
+	port = __atomic_load_n(&pc->latched_port, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&pc->cseq, __ATOMIC_RELAXED) != s1)
+		return;
+	memcpy(d->latched, w, sizeof(w));
+	d->addr = d->latched;
+	d->port = port;
+}
+
+/* write a neighbour probe into @m (reset) and send it out of @port */
+static inline void send_probe(struct dp_lcore *lc, uint16_t port,
+			      struct rte_mbuf *m, const uint8_t *probe,
+			      uint16_t len)
+{
+	rte_pktmbuf_reset(m);
+	rte_memcpy(rte_pktmbuf_mtod(m, void *), probe, len);
+	m->data_len = len;
+	m->pkt_len = len;
+	lc->live[port].neigh_out++;
+	tx(lc, port, m);
+}
+
+/*
+ * The next hop's MAC on @port, or a counted drop.  An unresolved next hop
+ * gets its probe sent in @m's buffer, which the dropped packet no longer
+ * needs; a stale one (packet sent, probe due) takes a buffer from the pool,
+ * at most once a second per neighbour.
+ */
+static inline int next_hop(struct dp_lcore *lc, uint16_t port, int family,
+			   const uint8_t *dst, struct rte_ether_addr *mac,
+			   struct dp_counters *c, struct rte_mbuf *m)
+{
+	struct dp_neigh *nb = lc->neigh[port];
+	uint8_t probe[DP_NEIGH_PROBE_MAX];
+	uint16_t probe_len = 0;
+	struct rte_mbuf *pm;
+	int ret = -ENOENT;
+
+	if (likely(nb != NULL))
+		ret = dp_neigh_resolve(nb, family, dst, lc->now_tsc, mac, probe,
+				       &probe_len);
+	if (likely(ret == 0)) {
+		if (unlikely(probe_len) &&
+		    (pm = rte_pktmbuf_alloc(lc->ctx->pool)) != NULL)
+			send_probe(lc, port, pm, probe, probe_len);
+		return 0;
+	}
+	c->no_neigh++;
+	if (probe_len)
+		send_probe(lc, port, m, probe, probe_len);
+	else
+		drop(m);
+	return -1;
+}
+
+static void media(struct dp_lcore *lc, const struct dp_rxq *q,
+		  struct dp_counters *c, struct rte_mbuf *m, struct dp_pkt *p)
+{
+	struct dp_ctx *ctx = lc->ctx;
+	const struct dp_flow *f;
+	struct dp_pkt_rewrite rw;
+	struct ft_counters *ctr;
+	struct ft_endpoint key;
+	struct dest d;
+	enum dp_rtp_kind kind;
+	uint32_t slot, epoch, ssrc = 0, rx_bytes = p->payload_len;
+	bool changed = false;
+	int ret;
+
+	key_of(p, &key);
+	if (unlikely(ft_index_lookup(ctx->index, &key, &slot, &epoch) < 0) ||
+	    unlikely((f = dp_flow_get(ctx->flows, slot)) == NULL) ||
+	    unlikely(f->epoch != epoch)) {
+		c->no_flow++;
+		ft_lane_unknown(lc->lane, 1);
+		to_kernel(lc, q->port, c, m);
+		return;
+	}
+	ctr = ft_counters_of(ctx->ft, slot);
+	if (unlikely(!f->usable) || unlikely(f->family != p->family)) {
+		c->no_route++;
+		goto drop;
+	}
+	if (unlikely(f->srtp_paused)) {
+		c->srtp_other++;
+		goto drop;
+	}
+	kind = rtp_kind(f, p, &ssrc);
+	if (unlikely(kind == DP_RTP_NONE)) {
+		c->rtp_malformed++;
+		ft_count_drop(ctr, f->epoch, FT_DROP_MALFORMED);
+		goto drop;
+	}
+	if (f->srtp) {
+		if (srtp_step(f, p, kind, c, ctr) < 0)
+			goto drop;
+		changed = true;
+	}
+	/* after SRTP: a forged packet must not move the latch */
+	if (f->latch != FT_LATCH_OFF)
+		latch_learn(f, p, ctr, ssrc, true);
+	ft_count_rx(ctr, f->epoch, rx_bytes, ssrc, lc->now_ns);
+
+	dest_of(lc, f, &d);
+	if (next_hop(lc, f->out_port, f->family, d.addr, &rw.dst_mac, c,
+		     m) < 0)
+		return;
+	rw.src_mac = ctx->ports[f->out_port].mac;
+	rw.vlan = false;
+	rw.vlan_tci = 0;
+	rw.family = f->family;
+	memcpy(rw.src_addr, f->src_addr, sizeof(rw.src_addr));
+	memcpy(rw.dst_addr, d.addr, sizeof(rw.dst_addr));
+	rw.src_port = f->src_port;
+	rw.dst_port = d.port;
+	ret = dp_pkt_rewrite(p, &rw);
+	if (unlikely(ret < 0)) {
+		if (ret == -ETIMEDOUT)
+			c->ttl++;
+		else
+			c->no_route++;
+		goto drop;
+	}
+	if (changed)
+		dp_pkt_finalize(p);
+	dp_pkt_mbuf_update(p, m);
+	c->fwd_packets++;
+	c->fwd_bytes += p->len;
+	tx(lc, f->out_port, m);
+	return;
+drop:
+	drop(m);
+}
+
+/* ARP or NS/NA: the port's neighbour state answers, learns or passes on */
+static void neigh_in(struct dp_lcore *lc, const struct dp_rxq *q,
+		     struct dp_counters *c, struct rte_mbuf *m, struct dp_pkt *p)
+{
+	struct dp_neigh *nb = lc->neigh[q->port];
+
+	if (unlikely(!nb)) {
+		to_kernel(lc, q->port, c, m);
+		return;
+	}
+	c->neigh_in++;
+	switch (dp_neigh_input(nb, p, lc->now_tsc)) {
+	case DP_NEIGH_REPLY:
+		dp_pkt_mbuf_update(p, m);
+		c->neigh_out++;
+		tx(lc, q->port, m);
+		break;
+	case DP_NEIGH_NOT_MINE:
+		to_kernel(lc, q->port, c, m);
+		break;
+	case DP_NEIGH_DROP:
+		c->malformed[p->class == DP_PKT_ARP ? DP_PKT_BAD_ARP :
+			     DP_PKT_BAD_ND]++;
+		drop(m);
+		break;
+	default:
+		drop(m);
+		break;
+	}
+}
+
+void dp_fwd_burst(struct dp_lcore *lc, const struct dp_rxq *q,
+		  struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_counters *c = &lc->live[q->port];
+
+	if (unlikely(q->from_kernel)) {
+		/* the kernel's frames leave by the port as they are */
+		for (uint16_t i = 0; i < n; i++)
+			tx(lc, q->port, pkts[i]);
+		c->from_kernel += n;
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct dp_pkt p;
+
+		if (likely(i + 1 < n))
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		c->rx_packets++;
+		c->rx_bytes += rte_pktmbuf_pkt_len(m);
+		switch (dp_pkt_parse_mbuf(m, &p)) {
+		case DP_PKT_MEDIA_UDP:
+			media(lc, q, c, m, &p);
+			break;
+		case DP_PKT_ARP:
+		case DP_PKT_ND:
+			neigh_in(lc, q, c, m, &p);
+			break;
+		case DP_PKT_MALFORMED:
+			c->malformed[p.bad]++;
+			ft_lane_malformed(lc->lane, 1);
+			drop(m);
+			break;
+		default:
+			to_kernel(lc, q->port, c, m);
+			break;
+		}
+	}
+}

@@ -1,0 +1,44 @@
+/*
+ * DOC: Forwarding - what happens to each received frame
+ *
+ * Per received burst, on the forwarding lcore that polled it:
+ *
+ *   dp_pkt_parse_mbuf()
+ *   MEDIA_UDP  ft_index_lookup(dst address, dst port)
+ *              miss: count no_flow (and the flow table's lane), exception path
+ *              hit:  the slot's struct dp_flow (flows.h)
+ *                    RTP/RTCP check (drop: rtp_malformed, entry MALFORMED)
+ *                    SRTP unprotect/protect (drop: srtp_*, entry AUTH/REPLAY/
+ *                    MALFORMED)
+ *                    latching (latch.h): learn the source, count the packet
+ *                    destination: the flow's, or its pair's latched source
+ *                    next hop MAC (neigh.h; drop no_neigh and send the probe
+ *                    in the dropped packet's buffer)
+ *                    dp_pkt_rewrite() (drop: ttl), dp_pkt_finalize() when
+ *                    SRTP changed the payload
+ *                    transmit buffer of the output port
+ *   ARP, ND    dp_neigh_input(): answer on the same port, learn, or give
+ *              what is not for us to the exception path
+ *   MALFORMED  count by reason, drop
+ *   FRAGMENT, OTHER_L3   exception path
+ *
+ * Frames read from a port's exception TAP (the kernel's replies) go out
+ * of the port unchanged.
+ *
+ * Nothing here allocates, locks or logs; counters are the lcore's own
+ * (lcore.h) and the flow table's (ft.h hot-path helpers).
+ */
+#ifndef SBC_DP_FWD_H
+#define SBC_DP_FWD_H
+
+#include <stdint.h>
+
+struct dp_lcore;
+struct dp_rxq;
+struct rte_mbuf;
+
+/* dp_fwd_burst - handle @n frames received on @q; takes every mbuf. */
+void dp_fwd_burst(struct dp_lcore *lc, const struct dp_rxq *q,
+		  struct rte_mbuf **pkts, uint16_t n);
+
+#endif
