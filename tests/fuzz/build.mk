@@ -9,7 +9,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -D_GNU_SOURCE -Ib2bua -Idataplane
 
 FUZZ_TARGETS := fuzz_cfg fuzz_store_codec fuzz_ctl_request fuzz_pkt \
-	fuzz_rates_csv
+	fuzz_rates_csv fuzz_sdp_rewrite
 
 fuzz_cfg_SRCS := $(CFG_SRCS)
 fuzz_cfg_PKGS := libconfig
@@ -35,6 +35,11 @@ fuzz_rates_csv_SRCS := b2bua/rates_csv.c b2bua/rating.c b2bua/money.c \
 	b2bua/store_records.c $(CFG_SRCS)
 fuzz_rates_csv_PKGS := jansson libconfig lmdb
 fuzz_rates_csv_SEEDS := tests/fuzz/seeds/rates
+
+# the first byte of an input picks the realms' SRTP policies
+fuzz_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c
+fuzz_sdp_rewrite_PKGS := sofia-sip-ua openssl
+fuzz_sdp_rewrite_SEEDS := tests/fuzz/seeds/sdp
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)

@@ -129,3 +129,12 @@ test_auth_PKGS := openssl sofia-sip-ua
 UNIT_TESTS += test_dp_latch
 test_dp_latch_SRCS :=
 test_dp_latch_PKGS :=
+
+# media anchoring: port allocator, SDES, SDP rewriting
+UNIT_TESTS += test_media_ports test_sdes test_sdp_rewrite
+test_media_ports_SRCS := b2bua/media_ports.c
+test_media_ports_PKGS :=
+test_sdes_SRCS := b2bua/sdes.c
+test_sdes_PKGS := openssl
+test_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c
+test_sdp_rewrite_PKGS := sofia-sip-ua openssl
