@@ -11,6 +11,9 @@
 # Quiet unless V=1.  Objects live in $(BUILD)/<dir>/, so the ASan build
 # (build-asan/) never mixes with the normal one.
 
+# `make` alone builds the programs, whatever the fragments below define first.
+.DEFAULT_GOAL := all
+
 BUILD ?= build
 V ?= 0
 SAN ?= 0

@@ -1,5 +1,7 @@
 # sbcd: every .c in b2bua/ is part of the daemon.
 SBCD_SRCS := $(wildcard b2bua/*.c)
+# the flow table's attach and writer side (sbcd is its writer)
+SBCD_SRCS += dataplane/ft.c
 
 # The configuration loader and logging are shared by all three programs.
 CFG_SRCS := b2bua/cfg.c b2bua/cfg_schema.c b2bua/cfg_check.c b2bua/log.c \

@@ -16,6 +16,7 @@
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/su_tag_io.h>
 
+#include "call_media.h"
 #include "cdr.h"
 #include "log.h"
 #include "sbcd.h"
@@ -47,6 +48,7 @@ static void call_free(struct b2b_call *call)
 	struct b2b_calls *calls = call->ctx->calls;
 
 	b2b_call_timer_stop(call);
+	b2b_media_call_end(call);
 	if (call->a.has_saved)
 		nua_destroy_event(call->a.saved);
 	if (call->b.has_saved)
@@ -188,6 +190,7 @@ void b2b_call_end(struct b2b_call *call, const char *reason, const char *side)
 		calls->failed++;
 	log_info("call %s ended: %s (%s)", call->id, reason, side);
 	b2b_cdr_write(call);
+	b2b_media_call_end(call);
 }
 
 static void call_maybe_free(struct b2b_call *call)
@@ -233,6 +236,22 @@ static void on_invite_response(struct b2b_leg *leg, int status,
 	b2b_call_relay_response(leg, status, phrase, sip);
 }
 
+/*
+ * A response Sofia-SIP made up itself (no message) to an in-dialog request
+ * on a confirmed leg: 503 is a transport error, 408 no answer at all.  The
+ * leg's peer or its connection is gone (RFC 5057 section 5.1; for a session
+ * refresh, RFC 4028 section 10).
+ */
+static void check_lost(struct b2b_leg *leg, int status, sip_t const *sip)
+{
+	if (sip || !leg->answered || leg->call->ended)
+		return;
+	if (status == 503)
+		b2b_call_leg_lost(leg, "transport failure", true);
+	else if (status == 408)
+		b2b_call_leg_lost(leg, "no response in dialog", true);
+}
+
 void b2b_call_event(struct b2b_sip_realm *realm, nua_event_t event,
 		    int status, char const *phrase, nua_handle_t *nh,
 		    struct b2b_leg *leg, sip_t const *sip, tagi_t tags[])
@@ -249,10 +268,18 @@ void b2b_call_event(struct b2b_sip_realm *realm, nua_event_t event,
 	switch (event) {
 	case nua_r_invite:
 		on_invite_response(leg, status, phrase, sip);
+		check_lost(leg, status, sip);
 		break;
 	case nua_r_update:
 	case nua_r_info:
 		b2b_call_relay_response(leg, status, phrase, sip);
+		check_lost(leg, status, sip);
+		break;
+	case nua_r_bye:
+		/* sbcd sends BYE only once the call has ended: a BYE of a
+		 * live call is nua's own, before the session expires */
+		if (!leg->call->ended)
+			b2b_call_leg_lost(leg, "session timer expired", false);
 		break;
 	case nua_i_invite:
 	case nua_i_update:

@@ -13,6 +13,7 @@
  *                 CANCEL, leg termination
  *   call_ctl.c    show calls, show call, kill call, show sip
  *   cdr.c         CDR and dialog records in the store, cdr list
+ *   call_media.c  SDP through the rewriter, flows, RTP timeout
  *
  * Life of a call: b2b_call_new() on an admitted INVITE; b2b_call_end()
  * exactly once (writes the CDR, deletes the persisted dialog, the call
@@ -38,6 +39,7 @@ struct b2b_sip_realm;
 struct b2b_call;
 struct b2b_reg_target;
 struct b2b_cid;
+struct b2b_call_media;
 
 #define B2B_CALL_ID_MAX 16		/* "c" + 12 hex digits + NUL, padded */
 
@@ -72,11 +74,15 @@ struct b2b_leg {
 	bool answered;			/* dialog confirmed on this leg */
 };
 
+/* Attempt status of a gateway skipped because its OPTIONS pings fail. */
+#define B2B_ATTEMPT_DOWN (-1)
+
 /* One gateway tried: its text, its peer and the final status it gave. */
 struct b2b_attempt {
 	char gateway[STORE_GW_MAX];
 	char peer[STORE_NAME_MAX];
-	int status;			/* 0 while pending, 408 on our timeout */
+	int status;			/* 0 while pending, 408 on our timeout,
+					 * B2B_ATTEMPT_DOWN when skipped */
 };
 
 struct b2b_call {
@@ -104,6 +110,7 @@ struct b2b_call {
 	char last_phrase[64];
 	tagi_t *last_tags;		/* its allowed headers (Retry-After...) */
 	su_timer_t *timer;		/* attempt timeout */
+	struct b2b_call_media *media;	/* SDP state and flows (call_media.h) */
 	int64_t setup_ms, answer_ms, end_ms;	/* unix time, ms */
 	char reason[STORE_REASON_MAX];
 	char side[STORE_WORD_MAX];
@@ -262,6 +269,13 @@ void b2b_call_bye(struct b2b_leg *leg);
 
 /* b2b_call_cancel - the caller CANCELled (nua already answered 487). */
 void b2b_call_cancel(struct b2b_call *call);
+
+/**
+ * b2b_call_leg_lost - @leg's dialog died under the call: end the call with
+ * @reason ("session timer expired", "transport failure"), BYE the other
+ * leg, and @leg too when @bye_leg (nua has not already sent one)
+ */
+void b2b_call_leg_lost(struct b2b_leg *leg, const char *reason, bool bye_leg);
 
 /* b2b_call_terminated - Sofia-SIP reports @leg's dialog terminated. */
 void b2b_call_terminated(struct b2b_leg *leg);

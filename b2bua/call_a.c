@@ -28,6 +28,7 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "acl.h"
+#include "call_media.h"
 #include "callerid.h"
 #include "dialplan.h"
 #include "hide.h"
@@ -190,7 +191,7 @@ static void call_setup(struct b2b_call *call, sip_t const *sip)
 	if (rc < 0 && number_route(call, sip) < 0)
 		return;
 	call->a_tags = b2b_hide_tags(call->home, sip);
-	if (!call->a_tags) {
+	if (!call->a_tags || b2b_media_call_new(call, sip) < 0) {
 		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "no memory");
 		return;
 	}

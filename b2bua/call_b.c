@@ -8,13 +8,13 @@
  * Failover to the next gateway on 408, 500, 502, 503 and 504 (RFC 3261
  * section 21: these say nothing about the callee), on a transport error
  * (Sofia-SIP reports it as a local 503) and when a gateway stays silent for
- * B2B_ATTEMPT_TIMEOUT_MS.  Any other final response is the callee's answer
+ * B2B_ATTEMPT_TIMEOUT_MS.  A gateway the OPTIONS monitor marks down
+ * (gw_monitor.h) is skipped without an INVITE.  Any other final response is the callee's answer
  * and goes back to the caller.  Only one final response ever reaches the
  * caller (RFC 3261 section 13.3.1.4).
  */
 #include "call.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,8 +23,10 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "acl.h"
+#include "call_media.h"
 #include "callerid.h"
 #include "cdr.h"
+#include "gw_monitor.h"
 #include "hide.h"
 #include "log.h"
 #include "registrar.h"
@@ -84,27 +86,6 @@ static void on_timeout(su_root_magic_t *magic, su_timer_t *t,
 	b2b_call_try_next(call);
 }
 
-/* A gateway's address as a socket address, for the peer lookup. */
-static int gateway_sockaddr(const struct b2b_gateway *gw,
-			    struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, gw->host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(gw->port);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, gw->host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(gw->port);
-		return 0;
-	}
-	return -1;
-}
-
 /* "host" or "[host]" for a URI. */
 static const char *uri_host(const char *host, char *buf, size_t len)
 {
@@ -145,6 +126,9 @@ static int attempt_start(struct b2b_call *call, const char *text,
 	if (!tags || b2b_callerid_from(call->cid, call->caller, host, from,
 				       sizeof(from)) < 0)
 		return -1;
+	/* the SDP offer for this realm (on refusal the call is over) */
+	if (b2b_media_invite(call, realm, tags, call->home) < 0)
+		return -1;
 	snprintf(mf, sizeof(mf), "%u", call->max_forwards);
 
 	memset(b, 0, sizeof(*b));
@@ -182,7 +166,8 @@ static bool gateway_usable(struct b2b_call *call, const char *text,
 {
 	struct sockaddr_storage ss;
 
-	if (b2b_gateway_parse(text, gw) < 0 || gateway_sockaddr(gw, &ss) < 0) {
+	if (b2b_gateway_parse(text, gw) < 0 ||
+	    b2b_gateway_sockaddr(gw, &ss) < 0) {
 		log_warn("call %s: gateway '%s' does not parse: skipped",
 			 call->id, text);
 		return false;
@@ -209,6 +194,23 @@ static bool gateway_usable(struct b2b_call *call, const char *text,
 	return true;
 }
 
+/* Is @gw marked down by the OPTIONS monitor?  Then it counts as tried. */
+static bool gateway_down(struct b2b_call *call, const char *text,
+			 const struct b2b_gateway *gw,
+			 const struct store_peer *peer)
+{
+	struct b2b_attempt *at;
+
+	if (!b2b_gw_is_down(call->ctx, gw))
+		return false;
+	log_info("call %s: gateway %s is down: skipped", call->id, text);
+	at = &call->attempts[call->n_attempts++];
+	memcpy(at->gateway, text, sizeof(at->gateway));
+	snprintf(at->peer, sizeof(at->peer), "%s", peer->name);
+	at->status = B2B_ATTEMPT_DOWN;
+	return true;
+}
+
 void b2b_call_try_next(struct b2b_call *call)
 {
 	char reason[16];
@@ -225,10 +227,12 @@ void b2b_call_try_next(struct b2b_call *call)
 					       &gw, &sub, &realm) < 0)
 				continue;
 			peer = &sub;
-		} else if (!gateway_usable(call, text, &gw, &peer, &realm)) {
+		} else if (!gateway_usable(call, text, &gw, &peer, &realm) ||
+			   gateway_down(call, text, &gw, peer)) {
 			continue;
 		}
-		if (attempt_start(call, text, &gw, peer, realm) == 0)
+		if (attempt_start(call, text, &gw, peer, realm) == 0 ||
+		    call->ended)
 			return;
 		log_err("call %s: could not send INVITE to %s", call->id, text);
 	}
@@ -257,14 +261,22 @@ static void leg_ids(struct b2b_leg *b, sip_t const *sip)
 			 sip->sip_to->a_tag);
 }
 
-/* Relay a response to the caller with the allowed headers of @sip. */
-static void relay_to_a(struct b2b_call *call, int status, const char *phrase,
-		       sip_t const *sip)
+/*
+ * Relay a response to the caller with the allowed headers of @sip and its
+ * SDP rewritten; -1 when the SDP could not be and the call is hung up.
+ */
+static int relay_to_a(struct b2b_call *call, int status, const char *phrase,
+		      sip_t const *sip)
 {
 	su_home_t home[1] = { SU_HOME_INIT(home) };
+	tagi_t *tags = b2b_hide_tags(home, sip);
+	int rc = b2b_media_body(call, &call->b, B2B_MEDIA_RESPONSE, status,
+				sip, tags, home);
 
-	b2b_call_answer_a(call, status, phrase, b2b_hide_tags(home, sip));
+	if (rc == 0)
+		b2b_call_answer_a(call, status, phrase, tags);
 	su_home_deinit(home);
+	return rc;
 }
 
 static void answered(struct b2b_call *call, int status, const char *phrase,
@@ -273,10 +285,11 @@ static void answered(struct b2b_call *call, int status, const char *phrase,
 	const sip_to_t *local;
 
 	call->b.answered = true;
+	if (relay_to_a(call, status, phrase, sip) < 0)
+		return;
 	call->state = B2B_CALL_CONFIRMED;
 	call->answer_ms = b2b_now_ms();
 	call->ctx->calls->answered++;
-	relay_to_a(call, status, phrase, sip);
 	local = call->a.nh ? nua_handle_local(call->a.nh) : NULL;
 	if (local && local->a_tag)
 		snprintf(call->a.local_tag, sizeof(call->a.local_tag), "%s",

@@ -1,13 +1,15 @@
 /*
- * Control commands for calls: show calls (call.list), show call ID
- * (call.show), kill call ID (call.kill) and show sip (sip.stats).  Leg
- * Call-IDs and tags are internal and never shown: an operator names a call
- * by the SBC's own id.
+ * Control commands for calls: show calls (call.list, with each call's
+ * media streams and packets), show call ID (call.show, with each flow),
+ * kill call ID (call.kill) and show sip (sip.stats).  Leg Call-IDs and
+ * tags are internal and never shown: an operator names a call by the
+ * SBC's own id.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "call.h"
+#include "call_media.h"
 #include "ctl_registry.h"
 #include "sbcd.h"
 #include "sip.h"
@@ -26,14 +28,20 @@ static json_int_t duration_s(const struct b2b_call *call)
 	return call->answer_ms ? (b2b_now_ms() - call->answer_ms) / 1000 : 0;
 }
 
-static json_t *call_row(const struct b2b_call *call)
+static json_t *call_row(const struct b2b_call *call, bool detail)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+	json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
 		"id", call->id, "state", state_name(call->state),
 		"from", call->caller, "to", call->number,
 		"ingress", call->account[0] ? call->account : call->a.peer,
 		"egress", call->b.peer,
 		"duration_s", duration_s(call));
+
+	if (row && b2b_media_json(call, row, detail) < 0) {
+		json_decref(row);
+		row = NULL;
+	}
+	return row;
 }
 
 static int list_handler(void *arg, const json_t *params, struct ctl_reply *rep)
@@ -45,7 +53,7 @@ static int list_handler(void *arg, const json_t *params, struct ctl_reply *rep)
 	(void)params;
 	TAILQ_FOREACH(call, &ctx->calls->list, link)
 		if (!call->ended)
-			json_array_append_new(out, call_row(call));
+			json_array_append_new(out, call_row(call, false));
 	return ctl_reply_set_result(rep, out);
 }
 
@@ -75,7 +83,7 @@ static int show_handler(void *arg, const json_t *params, struct ctl_reply *rep)
 			"gateway", call->attempts[i].gateway,
 			"peer", call->attempts[i].peer,
 			"status", call->attempts[i].status));
-	out = call_row(call);
+	out = call_row(call, true);
 	if (!out) {
 		json_decref(attempts);
 		return -ENOMEM;

@@ -3,13 +3,17 @@
  * codec change), UPDATE and INFO from either side are relayed to the other
  * leg and its final response relayed back to the saved request (the SDP
  * offer/answer travels as an opaque body); ACK follows a relayed 2xx;
- * BYE and CANCEL end the call and tear the other leg down.
+ * BYE and CANCEL end the call and tear the other leg down.  An UPDATE
+ * without a body is a session refresh of that leg alone (RFC 4028) and is
+ * answered here.  A leg that dies under the call (its session timer
+ * expired, its transport failed) takes the other leg down with it.
  *
  * One request at a time crosses per direction: a second one while the
  * first is pending gets 491 (RFC 3261 section 14.2 for re-INVITE; RFC 3311
  * section 5.2 for UPDATE), which the sender retries.
  */
 #include "call.h"
+#include "call_media.h"
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
@@ -61,12 +65,25 @@ void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
 			    TAG_END());
 		return;
 	}
+	if (event == nua_i_update && !sip->sip_payload) {
+		/* a session refresh (RFC 4028 section 7.4): each leg runs its
+		 * own timer, so it is answered here and nua restarts it */
+		nua_respond(leg->nh, SIP_200_OK, NUTAG_WITH_THIS(leg->realm->nua),
+			    TAG_END());
+		return;
+	}
 	if (leg->has_saved || other->relaying) {
 		nua_respond(leg->nh, SIP_491_REQUEST_PENDING,
 			    NUTAG_WITH_THIS(leg->realm->nua), TAG_END());
 		return;
 	}
 	tags = b2b_hide_tags(home, sip);
+	/* the offer in it, rewritten (refused: answered 4xx/5xx here) */
+	if (tags && b2b_media_body(call, leg, B2B_MEDIA_REQUEST, 0, sip, tags,
+				   home) < 0) {
+		su_home_deinit(home);
+		return;
+	}
 	if (!tags || nua_save_event(leg->realm->nua, leg->saved) < 1) {
 		nua_respond(leg->nh, SIP_500_INTERNAL_SERVER_ERROR,
 			    NUTAG_WITH_THIS(leg->realm->nua), TAG_END());
@@ -91,17 +108,20 @@ void b2b_call_relay_response(struct b2b_leg *leg, int status,
 {
 	struct b2b_leg *origin = b2b_leg_other(leg);
 	su_home_t home[1] = { SU_HOME_INIT(home) };
+	tagi_t *tags;
 
 	if (status < 200 || !leg->relaying)
 		return;
 	leg->relaying = false;
 	if (!origin->has_saved)
 		return;
-	if (origin->nh)
+	tags = b2b_hide_tags(home, sip);
+	/* the answer in it: flows written, SDP rewritten (or call hung up) */
+	if (origin->nh && b2b_media_body(leg->call, leg, B2B_MEDIA_RESPONSE,
+					 status, sip, tags, home) == 0)
 		nua_respond(origin->nh, status,
 			    b2b_call_phrase(leg->call, phrase),
-			    NUTAG_WITH_SAVED(origin->saved),
-			    TAG_NEXT(b2b_hide_tags(home, sip)));
+			    NUTAG_WITH_SAVED(origin->saved), TAG_NEXT(tags));
 	nua_destroy_event(origin->saved);
 	origin->has_saved = false;
 	su_home_deinit(home);
@@ -111,11 +131,17 @@ void b2b_call_ack(struct b2b_leg *leg, sip_t const *sip)
 {
 	struct b2b_leg *other = b2b_leg_other(leg);
 	su_home_t home[1] = { SU_HOME_INIT(home) };
+	tagi_t *tags;
 
 	if (!other->need_ack || !other->nh)
 		return;
-	other->need_ack = false;
-	nua_ack(other->nh, TAG_NEXT(b2b_hide_tags(home, sip)));
+	tags = b2b_hide_tags(home, sip);
+	/* an answer to a late offer (or the call is hung up) */
+	if (b2b_media_body(leg->call, leg, B2B_MEDIA_ACK, 0, sip, tags,
+			   home) == 0) {
+		other->need_ack = false;
+		nua_ack(other->nh, TAG_NEXT(tags));
+	}
 	su_home_deinit(home);
 }
 
@@ -135,6 +161,20 @@ void b2b_call_cancel(struct b2b_call *call)
 		return;
 	b2b_call_end(call, "CANCEL", "caller");
 	leg_hangup(&call->b);
+}
+
+void b2b_call_leg_lost(struct b2b_leg *leg, const char *reason, bool bye_leg)
+{
+	struct b2b_call *call = leg->call;
+
+	if (call->ended)
+		return;
+	log_notice("call %s: leg %s lost: %s", call->id,
+		   leg == &call->a ? "A" : "B", reason);
+	b2b_call_end(call, reason, leg == &call->a ? "caller" : "callee");
+	leg_hangup(b2b_leg_other(leg));
+	if (bye_leg)
+		leg_hangup(leg);
 }
 
 void b2b_call_terminated(struct b2b_leg *leg)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "call_media.h"
 #include "ctl_registry.h"
 #include "log.h"
 #include "sbcd.h"
@@ -19,16 +20,22 @@
 #define CDR_LIST_DEFAULT 20
 #define CDR_LIST_MAX 1000
 
-/* "REASON [503@gw1,200@gw2]", cut to fit the record. */
+/* "REASON [down@gw1,503@gw2,200@gw3]", cut to fit the record. */
 static void cdr_reason(const struct b2b_call *call, char *buf, size_t len)
 {
 	size_t n = (size_t)snprintf(buf, len, "%s", call->reason);
 
-	for (unsigned i = 0; i < call->n_attempts && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%d@%s",
-				      i ? "," : " [",
-				      call->attempts[i].status,
-				      call->attempts[i].gateway);
+	for (unsigned i = 0; i < call->n_attempts && n < len; i++) {
+		const struct b2b_attempt *at = &call->attempts[i];
+		char code[12];
+
+		if (at->status == B2B_ATTEMPT_DOWN)
+			snprintf(code, sizeof(code), "down");
+		else
+			snprintf(code, sizeof(code), "%d", at->status);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s@%s",
+				      i ? "," : " [", code, at->gateway);
+	}
 	if (call->n_attempts && n < len)
 		snprintf(buf + n, len - n, "]");
 }
@@ -64,6 +71,7 @@ int b2b_cdr_write(struct b2b_call *call)
 		cdr.duration_ms = 0;
 	cdr_reason(call, cdr.reason, sizeof(cdr.reason));
 	snprintf(cdr.side, sizeof(cdr.side), "%s", call->side);
+	b2b_media_cdr(call, &cdr);
 
 	txn = store_txn_begin(call->ctx->store, true);
 	if (!txn) {
@@ -131,14 +139,17 @@ static int cdr_collect(const void *rec, void *arg)
 	const struct store_cdr *c = rec;
 	struct cdr_ring *ring = arg;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
-			      "s:s, s:s}",
+			      "s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
 		"id", (json_int_t)c->id, "caller", c->caller,
 		"callee", c->callee, "ingress", c->ingress,
 		"egress", c->egress, "setup_ms", (json_int_t)c->setup_ms,
 		"answer_ms", (json_int_t)c->answer_ms,
 		"end_ms", (json_int_t)c->end_ms,
 		"duration_s", (json_int_t)(c->duration_ms / 1000),
-		"reason", c->reason, "side", c->side);
+		"reason", c->reason, "side", c->side,
+		"pkts_a", (json_int_t)c->pkts_a, "pkts_b", (json_int_t)c->pkts_b,
+		"bytes_a", (json_int_t)c->bytes_a,
+		"bytes_b", (json_int_t)c->bytes_b, "drops", (json_int_t)c->drops);
 
 	if (!o)
 		return -ENOMEM;

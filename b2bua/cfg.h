@@ -123,6 +123,7 @@ struct cfg_timers {
 	uint32_t max_call_duration;	/* seconds, 0 = unlimited */
 	uint32_t registration_min;	/* seconds */
 	uint32_t registration_max;	/* seconds */
+	uint32_t gateway_ping;		/* OPTIONS round, seconds, 0 = off */
 };
 
 struct cfg_limits {

@@ -206,6 +206,8 @@ static const struct key timers_keys[] = {
 	  .min = 1, .max = 86400, .def = 60 },
 	{ "registration_max", K_INT, AT(cfg_timers, registration_max),
 	  .min = 1, .max = 7 * 86400, .def = 3600 },
+	{ "gateway_ping", K_INT, AT(cfg_timers, gateway_ping), .max = 3600,
+	  .def = 30 },
 	{ .name = NULL },
 };
 

@@ -117,3 +117,23 @@ int b2b_gateway_uri(const struct b2b_gateway *gw, const char *user,
 	}
 	return 0;
 }
+
+int b2b_gateway_sockaddr(const struct b2b_gateway *gw,
+			 struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, gw->host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(gw->port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, gw->host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(gw->port);
+		return 0;
+	}
+	return -EINVAL;
+}

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "cfg.h"
 #include "store.h"
@@ -80,5 +81,14 @@ int b2b_gateway_parse(const char *text, struct b2b_gateway *out);
  */
 int b2b_gateway_uri(const struct b2b_gateway *gw, const char *user,
 		    char *buf, size_t len);
+
+/**
+ * b2b_gateway_sockaddr - a parsed gateway's address and port as a socket
+ * address (AF_INET or AF_INET6), e.g. to find the peer that contains it
+ *
+ * @return 0, or -EINVAL when the host is not an IP literal.
+ */
+int b2b_gateway_sockaddr(const struct b2b_gateway *gw,
+			 struct sockaddr_storage *ss);
 
 #endif

@@ -4,6 +4,7 @@
  *
  * Order matters: the store opens first (a daemon that cannot persist CDRs
  * and balances must not take calls), the command registry next, then the
+ * flow table and media ports (call_media.h; freed after the calls), the
  * calls table and the SIP transports (a call needs the store and the
  * trusted peers), and the control socket last, so an operator who can
  * connect sees a working daemon.  At shutdown the SIP transports go first:
@@ -22,10 +23,13 @@
 #include <unistd.h>
 
 #include "call.h"
+#include "call_media.h"
 #include "cdr.h"
 #include "credit.h"
+#include "dp_status.h"
 #include "ctl_registry.h"
 #include "ctl_server.h"
+#include "gw_monitor.h"
 #include "log.h"
 #include "provision.h"
 #include "registrar.h"
@@ -159,6 +163,10 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 		rc = b2b_call_ctl_register(ctx);
 	if (rc == 0)
 		rc = b2b_cdr_register(ctx);
+	if (rc == 0)
+		rc = b2b_dp_status_register(ctx);
+	if (rc == 0)
+		rc = b2b_media_register(ctx);
 	if (rc < 0) {
 		log_err("control commands: %s", strerror(-rc));
 		goto err;
@@ -169,6 +177,11 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 	rc = signals_init(ctx);
 	if (rc < 0) {
 		log_err("signals: %s", strerror(-rc));
+		goto err;
+	}
+	rc = b2b_media_init(ctx);
+	if (rc < 0) {
+		log_err("media: %s", strerror(-rc));
 		goto err;
 	}
 	rc = b2b_calls_init(ctx);
@@ -184,6 +197,11 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 	rc = b2b_sip_init(ctx);
 	if (rc < 0) {
 		log_err("SIP transports: %s", strerror(-rc));
+		goto err;
+	}
+	rc = b2b_gw_monitor_init(ctx);
+	if (rc < 0) {
+		log_err("gateway monitor: %s", strerror(-rc));
 		goto err;
 	}
 
@@ -220,9 +238,11 @@ void b2b_uninit(struct b2b_ctx *ctx)
 {
 	ctl_server_free(ctx->ctl);
 	ctx->ctl = NULL;
+	b2b_gw_monitor_uninit(ctx);
 	b2b_sip_uninit(ctx);
 	b2b_registrar_uninit(ctx);
 	b2b_calls_uninit(ctx);
+	b2b_media_uninit(ctx);
 	if (ctx->root)
 		signals_uninit(ctx);
 	b2b_provision_uninit(ctx);

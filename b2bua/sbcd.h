@@ -24,6 +24,8 @@ struct b2b_sip;
 struct b2b_calls;
 struct b2b_auth;
 struct b2b_registrar;
+struct b2b_gw_monitor;
+struct b2b_media;
 
 struct b2b_ctx {
 	const struct cfg *cfg;
@@ -35,6 +37,8 @@ struct b2b_ctx {
 	struct b2b_auth *auth;		/* digest nonces (auth.h) */
 	struct b2b_registrar *reg;	/* bindings (registrar.h) */
 	struct b2b_sip *sip;		/* one nua per realm (sip.h) */
+	struct b2b_media *media;	/* flow table, media ports (call_media.h) */
+	struct b2b_gw_monitor *gwmon;	/* gateway OPTIONS pings (gw_monitor.h) */
 	struct ctl_server *ctl;
 	int sig_fd;			/* signalfd for SIGTERM, SIGINT, SIGHUP */
 	su_wait_t sig_wait;

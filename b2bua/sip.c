@@ -9,10 +9,22 @@
  * side ACKs, so a body in the ACK reaches the far end), without retrying
  * a request on its own (nua would resend after a 503 with Retry-After; the
  * failover in call_b.c decides instead, and the caller sees the gateway's
- * answer), without its own User-Agent, Server and Supported headers, and
- * with MESSAGE disabled.  REGISTER goes to the registrar (registrar.c),
+ * answer), without its own User-Agent and Server headers, and with
+ * MESSAGE disabled.
+ *
+ * Session timers (RFC 4028) run on each leg on its own, as each leg is its
+ * own dialog: Supported: timer, Session-Expires timers.session_expires and
+ * Min-SE timers.min_se (nua answers 422 below it, section 5).  The far end
+ * is asked to refresh (as UAS, section 9, refresher=uac; as UAC the
+ * refresher is left to the UAS); when sbcd must refresh (the peer does not
+ * support timers, or chose sbcd) nua sends an UPDATE without a body
+ * (section 7.4; nua's own re-INVITE would carry no SDP, which a B2BUA with
+ * media off cannot answer in the ACK).  When the peer should refresh and
+ * does not, nua sends BYE shortly before expiry (section 10) and call.c
+ * tears the other leg down.  REGISTER goes to the registrar (registrar.c),
  * which answers it.  OPTIONS outside a dialog is answered 200 by nua itself, which
- * is what peers use as a keep-alive.
+ * is what peers use as a keep-alive; responses to sbcd's own OPTIONS go to
+ * the gateway monitor (gw_monitor.c).
  */
 #include "sip.h"
 
@@ -27,6 +39,7 @@
 
 #include "call.h"
 #include "dialplan.h"
+#include "gw_monitor.h"
 #include "log.h"
 #include "registrar.h"
 #include "sbcd.h"
@@ -38,6 +51,12 @@
  */
 #define SIP_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, REGISTER"
 #define SIP_APPL_METHODS "INVITE, UPDATE, INFO"
+
+/*
+ * Option tags sbcd itself supports on each leg: session timers only (100rel
+ * needs PRACK relaying, not built; hide.c passes end-to-end tags across).
+ */
+#define SIP_SUPPORTED "timer"
 
 /* Bounded waits at shutdown, ms. */
 #define SHUTDOWN_WAIT_MS 2000
@@ -60,6 +79,10 @@ static void on_event(nua_event_t event, int status, char const *phrase,
 		  status, phrase ? phrase : "");
 	if (event == nua_i_register) {
 		b2b_registrar_request(realm, nh, sip);
+		return;
+	}
+	if (event == nua_r_options) {
+		b2b_gw_monitor_response(realm->ctx, nh, status);
 		return;
 	}
 	b2b_call_event(realm, event, status, phrase, nh,
@@ -144,7 +167,11 @@ static int realm_init(struct b2b_ctx *ctx, struct b2b_sip_realm *realm,
 		NUTAG_ENABLEMESSAGE(0),
 		SIPTAG_ALLOW_STR(SIP_ALLOW),
 		NUTAG_APPL_METHOD(SIP_APPL_METHODS),
-		SIPTAG_SUPPORTED(SIP_NONE),
+		SIPTAG_SUPPORTED_STR(SIP_SUPPORTED),
+		NUTAG_SESSION_TIMER(ctx->cfg->timers.session_expires),
+		NUTAG_MIN_SE(ctx->cfg->timers.min_se),
+		NUTAG_SESSION_REFRESHER(nua_remote_refresher),
+		NUTAG_UPDATE_REFRESH(1),
 		SIPTAG_USER_AGENT(SIP_NONE),
 		SIPTAG_SERVER(SIP_NONE),
 		TAG_END());

@@ -174,6 +174,10 @@ struct store_cdr {
 	char reason[STORE_REASON_MAX];		/* "BYE", "487", "credit" ... */
 	char side[STORE_WORD_MAX];		/* "caller", "callee", "sbc" */
 	int64_t cost;				/* micro-units, >= 0 */
+	/* media from the dataplane's counters; _a: received from leg A */
+	int64_t pkts_a, pkts_b;
+	int64_t bytes_a, bytes_b;
+	int64_t drops;				/* SRTP auth, replay, malformed */
 };
 
 /* One change of money or prices made from ctl; appended, never changed. */

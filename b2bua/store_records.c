@@ -387,6 +387,11 @@ static const struct store_field cdr_fields[] = {
 	F_STR(struct store_cdr, reason, OPT),
 	F_ENUM(struct store_cdr, side, cdr_sides),
 	F_I64(struct store_cdr, cost, REQ),
+	F_I64(struct store_cdr, pkts_a, OPT),
+	F_I64(struct store_cdr, pkts_b, OPT),
+	F_I64(struct store_cdr, bytes_a, OPT),
+	F_I64(struct store_cdr, bytes_b, OPT),
+	F_I64(struct store_cdr, drops, OPT),
 };
 
 /* @id as 8 bytes big-endian, so LMDB's byte order is id order */

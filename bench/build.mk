@@ -7,6 +7,10 @@ $(BUILD)/bench/srtp_bench: bench/srtp_bench.c dataplane/srtp.c
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Idataplane \
 		-o $@ $^ $(call pc_cflags,libsrtp2) $(call pc_libs,libsrtp2)
 
+# SRTP through dataplane/srtp.c, then the forwarding loop of sbc-dataplane
+# against dpdk-testpmd 5tswap on the same ports (bench/dataplane_bench.py).
 .PHONY: bench-dataplane
-bench-dataplane: $(BUILD)/bench/srtp_bench
+bench-dataplane: $(BUILD)/bench/srtp_bench $(BUILD)/sbc-dataplane \
+		$(BUILD)/tests/tools/ft_put
 	$(Q)$(BUILD)/bench/srtp_bench
+	$(Q)python3 bench/dataplane_bench.py $(BUILD)

@@ -23,6 +23,8 @@ cleanup() {
 	done
 	"$LAB" down
 	rm -rf "$WORK"
+	# sbcd creates the flow table when no dataplane did
+	rm -f "/dev/shm/sbc_flows_$$"
 }
 trap cleanup EXIT
 
@@ -52,6 +54,11 @@ lab_conf() {
 	    -e "s|\"sbc_flows\"|\"sbc_flows_$$\"|" \
 	    "$TOP/conf/sbc.conf" >"$CONF"
 	grep -q "$WORK/store" "$CONF" || fail "conf/sbc.conf has no store path to replace"
+	# A case may change settings before the daemons start: CONF_SED is a
+	# sed script applied to the configuration.
+	if [ -n "${CONF_SED:-}" ]; then
+		sed -i -e "$CONF_SED" "$CONF"
+	fi
 }
 
 lab_up() {

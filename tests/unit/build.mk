@@ -138,3 +138,13 @@ test_sdes_SRCS := b2bua/sdes.c
 test_sdes_PKGS := openssl
 test_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c
 test_sdp_rewrite_PKGS := sofia-sip-ua openssl
+
+# gateway OPTIONS monitor: the up/down state machine
+UNIT_TESTS += test_gw_monitor
+test_gw_monitor_SRCS := b2bua/gw_health.c
+test_gw_monitor_PKGS := sofia-sip-ua
+
+# sbcctl show dataplane: telemetry path, result, bounded exchange
+UNIT_TESTS += test_dp_status
+test_dp_status_SRCS := b2bua/dp_status.c b2bua/ctl_registry.c
+test_dp_status_PKGS := jansson sofia-sip-ua

@@ -91,6 +91,7 @@ static void test_default_conf_loads(void **state)
 	assert_int_equal(cfg->timers.max_call_duration, 14400);
 	assert_int_equal(cfg->timers.registration_min, 60);
 	assert_int_equal(cfg->timers.registration_max, 3600);
+	assert_int_equal(cfg->timers.gateway_ping, 30);
 	assert_int_equal(cfg->limits.max_calls, 50000);
 	assert_int_equal(cfg->limits.max_cps, 2000);
 	assert_int_equal(cfg->limits.max_registrations, 100000);
@@ -191,6 +192,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->timers.max_call_duration, 14400);
 	assert_int_equal(cfg->timers.registration_min, 60);
 	assert_int_equal(cfg->timers.registration_max, 3600);
+	assert_int_equal(cfg->timers.gateway_ping, 30);
 	assert_int_equal(cfg->limits.max_calls, 50000);
 	assert_int_equal(cfg->limits.max_cps, 2000);
 	assert_int_equal(cfg->limits.max_registrations, 100000);

@@ -1,0 +1,742 @@
+/*
+ * Media anchoring in the call core: SDP offer/answer through the rewriter,
+ * flows into the dataplane's table, per-call counters, RTP timeout.  See
+ * call_media.h for the rules.
+ *
+ * RFC 3264 (offer/answer), RFC 3261 section 13.2.1 (offers and answers in
+ * INVITE, 2xx and ACK), RFC 3311 (UPDATE), RFC 3550 (RTP/RTCP flows).
+ */
+#include "call_media.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_protos.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "call.h"
+#include "ctl_registry.h"
+#include "ft.h"
+#include "log.h"
+#include "media_ports.h"
+#include "sbcd.h"
+#include "sdp_rewrite.h"
+#include "sip.h"
+#include "store.h"
+
+#define SWEEP_MS 1000
+#define NS_PER_S 1000000000ull
+
+/* sbcd's side of the media plane, in ctx->media */
+struct b2b_media {
+	struct ft *ft;
+	struct b2b_ports *ports[CFG_MAX_REALMS];	/* by realm index */
+	su_timer_t *sweep;
+	unsigned flows;				/* slots held by calls */
+};
+
+/* a body as received: it holds the peer's keys, so it is wiped */
+struct body {
+	char *s;
+	size_t len;
+};
+
+/* one call's media */
+struct b2b_call_media {
+	struct b2b_sdp_state *sdp;
+	int pending;			/* side whose offer is pending */
+	struct body offer;		/* that offer */
+	int agreed_side;		/* side of the last agreed offer */
+	struct body agreed_offer, agreed_answer;
+	uint32_t slot[B2B_SDP_MAX_STREAMS][4];	/* as b2b_sdp_flows() orders */
+	unsigned n_slots[B2B_SDP_MAX_STREAMS];
+	uint64_t since_ns[B2B_SDP_MAX_STREAMS];	/* flows last written */
+	uint64_t pkts[2], bytes[2], drops;	/* of slots already freed */
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static void body_clear(struct body *b)
+{
+	if (b->s) {
+		OPENSSL_cleanse(b->s, b->len);
+		free(b->s);
+	}
+	b->s = NULL;
+	b->len = 0;
+}
+
+static int body_set(struct body *b, const char *s, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	body_clear(b);
+	b->s = copy;
+	b->len = len;
+	return 0;
+}
+
+static void body_move(struct body *to, struct body *from)
+{
+	body_clear(to);
+	*to = *from;
+	from->s = NULL;
+	from->len = 0;
+}
+
+static unsigned realm_index(const struct b2b_ctx *ctx,
+			    const struct cfg_realm *r)
+{
+	return (unsigned)(r - ctx->cfg->realms);
+}
+
+/* the dataplane port that owns @r's media address (dataplane.ports order) */
+static uint16_t out_port(const struct cfg *cfg, const struct cfg_realm *r)
+{
+	for (unsigned i = 0; i < cfg->dp.n_ports; i++)
+		if (!strcmp(cfg->dp.ports[i].realm, r->name))
+			return (uint16_t)i;
+	return 0;
+}
+
+static bool is_sdp(tagi_t *tags)
+{
+	tagi_t *t = tags ? tl_find(tags, siptag_content_type) : NULL;
+	const sip_content_type_t *ct =
+		t ? (const sip_content_type_t *)t->t_value : NULL;
+
+	return ct && ct->c_type && !strcasecmp(ct->c_type, "application/sdp");
+}
+
+/* take the body and its type out of @tags */
+static void body_drop(tagi_t *tags)
+{
+	tagi_t *t;
+
+	if (!tags)
+		return;
+	if ((t = tl_find(tags, siptag_payload)))
+		t->t_tag = tag_skip;
+	if ((t = tl_find(tags, siptag_content_type)))
+		t->t_tag = tag_skip;
+}
+
+/* the rewritten @text in place of the body in @tags; wipes @text */
+static int body_put(tagi_t *tags, su_home_t *home, char *text)
+{
+	tagi_t *t = tl_find(tags, siptag_payload);
+	sip_payload_t *pl = t ? sip_payload_make(home, text) : NULL;
+
+	OPENSSL_cleanse(text, strlen(text));
+	if (!pl)
+		return -ENOMEM;
+	t->t_value = (tag_value_t)pl;
+	return 0;
+}
+
+/* the SIP answer to a refused offer, by sdp_rewrite.h's table */
+static int sdp_status(int rc, const char **phrase)
+{
+	switch (rc) {
+	case -EBADMSG:
+	case -EMSGSIZE:
+		*phrase = "Bad SDP";
+		return 400;
+	case -E2BIG:
+	case -ENOTSUP:
+	case -EAFNOSUPPORT:
+	case -EPROTO:
+		*phrase = "Not Acceptable Here";
+		return 488;
+	case -ENOSPC:
+		*phrase = "Media Ports Exhausted";
+		return 503;
+	default:
+		*phrase = "Media Error";
+		return 500;
+	}
+}
+
+/* flows ------------------------------------------------------------------- */
+
+/* the counters of slot @k of stream @i into the per-leg totals */
+static void slot_count(const struct b2b_media *m,
+		       const struct b2b_call_media *cm, unsigned i, unsigned k,
+		       uint64_t pkts[2], uint64_t bytes[2], uint64_t *drops)
+{
+	struct ft_stats s;
+
+	if (ft_flow_stats(m->ft, cm->slot[i][k], &s) < 0)
+		return;
+	pkts[k & 1] += s.packets;
+	bytes[k & 1] += s.bytes;
+	for (unsigned d = 0; d < FT_DROP_COUNT; d++)
+		*drops += s.drops[d];
+}
+
+/* free the last slot of stream @i, keeping its counts */
+static void slot_drop(struct b2b_media *m, struct b2b_call_media *cm,
+		      unsigned i)
+{
+	unsigned k = cm->n_slots[i] - 1;
+
+	slot_count(m, cm, i, k, cm->pkts, cm->bytes, &cm->drops);
+	ft_slot_free(m->ft, cm->slot[i][k]);
+	cm->n_slots[i] = k;
+	m->flows--;
+}
+
+/* the call's streams as flows in the table, after an answer */
+static void flows_write(struct b2b_call *call)
+{
+	struct b2b_media *m = call->ctx->media;
+	struct b2b_call_media *cm = call->media;
+	const struct b2b_sdp_state *st = cm->sdp;
+	uint64_t id = strtoull(call->id + 1, NULL, 16), now = mono_ns();
+
+	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++) {
+		struct ft_flow f[4];
+		int n = i < st->n_streams ? b2b_sdp_flows(st, i, f) : 0;
+
+		while (cm->n_slots[i] > (unsigned)n)
+			slot_drop(m, cm, i);
+		while (cm->n_slots[i] < (unsigned)n &&
+		       ft_slot_alloc(m->ft,
+				     &cm->slot[i][cm->n_slots[i]]) == 0) {
+			cm->n_slots[i]++;
+			m->flows++;
+		}
+		if (cm->n_slots[i] < (unsigned)n) {
+			log_err("call %s: flow table full: stream %u "
+				"not relayed", call->id, i);
+			while (cm->n_slots[i])
+				slot_drop(m, cm, i);
+			n = 0;
+		}
+		for (int k = 0; k < n; k++) {
+			/* even: A to B, sent out in B's realm; odd: B to A */
+			const struct cfg_realm *to =
+				st->leg[k & 1 ? B2B_SDP_A : B2B_SDP_B].realm;
+			int rc;
+
+			f[k].call_id = id;
+			f[k].pair = cm->slot[i][k ^ 1];
+			f[k].out_port = out_port(call->ctx->cfg, to);
+			f[k].latch = FT_LATCH_FIRST;
+			rc = ft_flow_put(m->ft, cm->slot[i][k], &f[k]);
+			if (rc < 0)
+				log_err("call %s: flow %u.%d not written: %s",
+					call->id, i, k, strerror(-rc));
+		}
+		if (n)
+			cm->since_ns[i] = now;
+		OPENSSL_cleanse(f, sizeof(f));
+	}
+}
+
+/* offer/answer ------------------------------------------------------------ */
+
+/*
+ * The offer or answer of a response or ACK cannot be used: hang up.  For
+ * a request, answer it with the status of the table.
+ */
+static int refuse(struct b2b_call *call, struct b2b_leg *from,
+		  enum b2b_media_msg msg, int rc, const char *why)
+{
+	const char *phrase;
+	int status = sdp_status(rc, &phrase);
+
+	log_notice("call %s: SDP from leg %s refused (%d): %s", call->id,
+		   from == &call->a ? "A" : "B", status, why);
+	if (msg == B2B_MEDIA_REQUEST) {
+		nua_respond(from->nh, status, phrase,
+			    NUTAG_WITH_THIS(from->realm->nua), TAG_END());
+		return -1;
+	}
+	b2b_call_hangup(call, "bad SDP answer");
+	return -1;
+}
+
+/* a failed re-offer: put the last agreed session back (sdp_rewrite.h) */
+static void restore(struct b2b_call *call)
+{
+	struct b2b_call_media *cm = call->media;
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	char *out = NULL, why[B2B_SDP_ERR_MAX];
+	int rc;
+
+	cm->pending = -1;
+	body_clear(&cm->offer);
+	if (!cm->agreed_offer.s)
+		return;
+	rc = b2b_sdp_rewrite(cm->sdp, cm->agreed_side, B2B_SDP_OFFER,
+			     cm->agreed_offer.s, cm->agreed_offer.len, home,
+			     &out, why, sizeof(why));
+	if (out)
+		OPENSSL_cleanse(out, strlen(out));
+	if (rc == 0)
+		rc = b2b_sdp_rewrite(cm->sdp, !cm->agreed_side, B2B_SDP_ANSWER,
+				     cm->agreed_answer.s,
+				     cm->agreed_answer.len, home, &out, why,
+				     sizeof(why));
+	if (out)
+		OPENSSL_cleanse(out, strlen(out));
+	su_home_deinit(home);
+	if (rc < 0) {
+		log_err("call %s: media not restored after a failed offer: %s",
+			call->id, why);
+		return;
+	}
+	flows_write(call);
+}
+
+static sip_method_t method_of(enum b2b_media_msg msg, sip_t const *sip)
+{
+	if (msg == B2B_MEDIA_ACK)
+		return sip_method_ack;
+	if (msg == B2B_MEDIA_REQUEST)
+		return sip && sip->sip_request ? sip->sip_request->rq_method :
+						 sip_method_unknown;
+	return sip && sip->sip_cseq ? sip->sip_cseq->cs_method :
+				      sip_method_unknown;
+}
+
+int b2b_media_body(struct b2b_call *call, struct b2b_leg *from,
+		   enum b2b_media_msg msg, int status, sip_t const *sip,
+		   tagi_t *tags, su_home_t *home)
+{
+	struct b2b_call_media *cm = call->media;
+	int side = from == &call->a ? B2B_SDP_A : B2B_SDP_B;
+	sip_method_t method = method_of(msg, sip);
+	enum b2b_sdp_type type;
+	const sip_payload_t *pl;
+	char *out = NULL, why[B2B_SDP_ERR_MAX];
+	tagi_t *t;
+	int rc;
+
+	if (method != sip_method_invite && method != sip_method_update &&
+	    method != sip_method_ack)
+		return 0;
+	if (!cm || !cm->sdp || (msg == B2B_MEDIA_RESPONSE && status >= 300)) {
+		body_drop(tags);
+		if (cm && cm->sdp && cm->pending == !side)
+			restore(call);
+		return 0;
+	}
+	t = tags ? tl_find(tags, siptag_payload) : NULL;
+	if (!t)
+		return 0;
+	if (!is_sdp(tags)) {
+		body_drop(tags);
+		return 0;
+	}
+	pl = (const sip_payload_t *)t->t_value;
+	type = msg != B2B_MEDIA_REQUEST && cm->pending == !side ?
+		B2B_SDP_ANSWER : B2B_SDP_OFFER;
+	rc = b2b_sdp_rewrite(cm->sdp, side, type, pl->pl_data, pl->pl_len,
+			     home, &out, why, sizeof(why));
+	if (rc == 0 && type == B2B_SDP_OFFER)
+		rc = body_set(&cm->offer, pl->pl_data, pl->pl_len);
+	else if (rc == 0 && (msg == B2B_MEDIA_ACK || status >= 200))
+		rc = body_set(&cm->agreed_answer, pl->pl_data, pl->pl_len);
+	if (rc == 0)
+		rc = body_put(tags, home, out);
+	else if (out)
+		OPENSSL_cleanse(out, strlen(out));
+	if (rc < 0) {
+		if (rc == -ENOMEM)
+			snprintf(why, sizeof(why), "out of memory");
+		return refuse(call, from, msg, rc, why);
+	}
+	if (type == B2B_SDP_OFFER) {
+		cm->pending = side;
+		return 0;
+	}
+	flows_write(call);
+	if (msg == B2B_MEDIA_ACK || status >= 200) {
+		cm->agreed_side = !side;
+		body_move(&cm->agreed_offer, &cm->offer);
+		cm->pending = -1;
+	}
+	return 0;
+}
+
+int b2b_media_call_new(struct b2b_call *call, sip_t const *sip)
+{
+	struct b2b_call_media *cm = calloc(1, sizeof(*cm));
+
+	if (!cm)
+		return -ENOMEM;
+	cm->pending = -1;
+	cm->agreed_side = -1;
+	call->media = cm;
+	if (sip->sip_payload && sip->sip_content_type &&
+	    sip->sip_content_type->c_type &&
+	    !strcasecmp(sip->sip_content_type->c_type, "application/sdp"))
+		return body_set(&cm->offer, sip->sip_payload->pl_data,
+				sip->sip_payload->pl_len);
+	return 0;
+}
+
+int b2b_media_invite(struct b2b_call *call, struct b2b_sip_realm *realm,
+		     tagi_t *tags, su_home_t *home)
+{
+	struct b2b_ctx *ctx = call->ctx;
+	struct b2b_media *m = ctx->media;
+	struct b2b_call_media *cm = call->media;
+	const struct cfg_realm *ra = call->a.realm->cfg;
+	const struct b2b_sdp_leg a = { ra, m->ports[realm_index(ctx, ra)] };
+	const struct b2b_sdp_leg b = {
+		realm->cfg, m->ports[realm_index(ctx, realm->cfg)],
+	};
+	char *out = NULL, why[B2B_SDP_ERR_MAX] = "";
+	const char *phrase;
+	int rc = 0, status;
+
+	if (!cm->sdp) {
+		cm->sdp = b2b_sdp_state_new(&a, &b);
+		if (!cm->sdp)
+			rc = -errno;
+	} else {
+		/* another gateway: side B starts again, its flows go */
+		rc = b2b_sdp_leg_set(cm->sdp, B2B_SDP_B, &b);
+		if (rc == 0)
+			flows_write(call);
+	}
+	cm->pending = -1;
+	if (rc == 0 && !cm->offer.s) {
+		body_drop(tags);
+		return 0;
+	}
+	if (rc == 0)
+		rc = b2b_sdp_rewrite(cm->sdp, B2B_SDP_A, B2B_SDP_OFFER,
+				     cm->offer.s, cm->offer.len, home, &out,
+				     why, sizeof(why));
+	if (rc == 0)
+		rc = body_put(tags, home, out);
+	if (rc == 0) {
+		cm->pending = B2B_SDP_A;
+		return 0;
+	}
+	status = sdp_status(rc, &phrase);
+	log_notice("call %s: offer refused (%d): %s", call->id, status,
+		   why[0] ? why : strerror(-rc));
+	b2b_call_answer_a(call, status, phrase, NULL);
+	b2b_call_end(call, status == 488 ? "bad SDP offer" : phrase, "sbc");
+	return -1;
+}
+
+void b2b_media_call_end(struct b2b_call *call)
+{
+	struct b2b_call_media *cm = call->media;
+	struct b2b_media *m = call->ctx->media;
+
+	if (!cm)
+		return;
+	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++)
+		while (cm->n_slots[i])
+			slot_drop(m, cm, i);
+	b2b_sdp_state_free(cm->sdp);
+	body_clear(&cm->offer);
+	body_clear(&cm->agreed_offer);
+	body_clear(&cm->agreed_answer);
+	free(cm);
+	call->media = NULL;
+}
+
+/* the call's totals: freed slots plus the live ones */
+static void totals(const struct b2b_call *call, uint64_t pkts[2],
+		   uint64_t bytes[2], uint64_t *drops)
+{
+	const struct b2b_call_media *cm = call->media;
+
+	pkts[0] = pkts[1] = bytes[0] = bytes[1] = *drops = 0;
+	if (!cm)
+		return;
+	memcpy(pkts, cm->pkts, sizeof(cm->pkts));
+	memcpy(bytes, cm->bytes, sizeof(cm->bytes));
+	*drops = cm->drops;
+	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++)
+		for (unsigned k = 0; k < cm->n_slots[i]; k++)
+			slot_count(call->ctx->media, cm, i, k, pkts, bytes,
+				   drops);
+}
+
+void b2b_media_cdr(const struct b2b_call *call, struct store_cdr *cdr)
+{
+	uint64_t pkts[2], bytes[2], drops;
+
+	totals(call, pkts, bytes, &drops);
+	cdr->pkts_a = (int64_t)pkts[0];
+	cdr->pkts_b = (int64_t)pkts[1];
+	cdr->bytes_a = (int64_t)bytes[0];
+	cdr->bytes_b = (int64_t)bytes[1];
+	cdr->drops = (int64_t)drops;
+}
+
+/* control ----------------------------------------------------------------- */
+
+static void ep_text(const struct ft_endpoint *ep, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "-";
+
+	if (ep->family == FT_FAMILY_IPV4)
+		inet_ntop(AF_INET, ep->addr, a, sizeof(a));
+	else if (ep->family == FT_FAMILY_IPV6)
+		inet_ntop(AF_INET6, ep->addr, a, sizeof(a));
+	snprintf(buf, len, ep->family == FT_FAMILY_IPV6 ? "[%s]:%u" : "%s:%u",
+		 a, ep->port);
+}
+
+static const char *kind_name(uint8_t kind)
+{
+	return kind == FT_KIND_RTCP ? "rtcp" :
+	       kind == FT_KIND_RTP_RTCP_MUX ? "rtp+rtcp" : "rtp";
+}
+
+/* flow @k of stream @i: where packets arrive, where they come from */
+static json_t *flow_json(const struct b2b_call *call, unsigned i, unsigned k)
+{
+	const struct b2b_call_media *cm = call->media;
+	const struct ft *ft = call->ctx->media->ft;
+	const struct b2b_sdp_stream *s = &cm->sdp->stream[i];
+	struct ft_flow f, pair;
+	struct ft_stats st = { 0 };
+	char local[64], peer[64];
+	uint64_t drops = 0;
+	json_t *o;
+
+	if (ft_flow_read(ft, cm->slot[i][k], &f, NULL) < 0 ||
+	    ft_flow_read(ft, cm->slot[i][k ^ 1], &pair, NULL) < 0)
+		return NULL;
+	ft_flow_stats(ft, cm->slot[i][k], &st);
+	for (unsigned d = 0; d < FT_DROP_COUNT; d++)
+		drops += st.drops[d];
+	ep_text(&f.local, local, sizeof(local));
+	ep_text(st.latched.family ? &st.latched : &pair.dst, peer,
+		sizeof(peer));
+	o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}",
+		"stream", (int)i, "dir", k & 1 ? "B->A" : "A->B",
+		"kind", kind_name(f.kind),
+		"hold", s->end[k & 1].hold ? "yes" : "no",
+		"local", local, "peer", peer,
+		"packets", (json_int_t)st.packets,
+		"bytes", (json_int_t)st.bytes, "drops", (json_int_t)drops);
+	OPENSSL_cleanse(&f, sizeof(f));
+	OPENSSL_cleanse(&pair, sizeof(pair));
+	return o;
+}
+
+int b2b_media_json(const struct b2b_call *call, json_t *obj, bool detail)
+{
+	const struct b2b_call_media *cm = call->media;
+	uint64_t pkts[2], bytes[2], drops;
+	json_t *flows = detail ? json_array() : NULL;
+	unsigned streams = 0;
+
+	if (detail && !flows)
+		return -ENOMEM;
+	totals(call, pkts, bytes, &drops);
+	for (unsigned i = 0; cm && i < B2B_SDP_MAX_STREAMS; i++) {
+		if (!cm->n_slots[i])
+			continue;
+		streams++;
+		for (unsigned k = 0; flows && k < cm->n_slots[i]; k++) {
+			json_t *f = flow_json(call, i, k);
+
+			if (f)
+				json_array_append_new(flows, f);
+		}
+	}
+	json_object_set_new(obj, "streams", json_integer(streams));
+	json_object_set_new(obj, "packets", json_integer(
+		(json_int_t)(pkts[0] + pkts[1])));
+	if (flows)
+		json_object_set_new(obj, "media", flows);
+	return 0;
+}
+
+static int stats_handler(void *arg, const json_t *params,
+			 struct ctl_reply *rep)
+{
+	struct b2b_ctx *ctx = arg;
+	struct b2b_media *m = ctx->media;
+	json_t *realms;
+
+	(void)params;
+	if (!m)
+		return ctl_reply_error(rep, CTL_ERR_INTERNAL,
+				       "media not ready");
+	realms = json_array();
+	for (unsigned i = 0; realms && i < ctx->cfg->n_realms; i++) {
+		const struct cfg_realm *r = &ctx->cfg->realms[i];
+
+		json_array_append_new(realms, json_pack("{s:s, s:i, s:i}",
+			"realm", r->name,
+			"ports_in_use", (int)b2b_ports_in_use(m->ports[i]),
+			"ports",
+			(int)(r->media_port_max - r->media_port_min + 1)));
+	}
+	return ctl_reply_set_result(rep, json_pack("{s:i, s:i, s:i, s:o}",
+		"flows_in_use", (int)m->flows,
+		"flow_capacity", (int)ft_capacity(m->ft),
+		"dataplane_pid", (int)ft_owner_pid(m->ft),
+		"realms", realms));
+}
+
+int b2b_media_register(struct b2b_ctx *ctx)
+{
+	const struct ctl_command cmd = {
+		"media.stats", "show media", NULL,
+		"flow-table entries and media ports in use per realm",
+		0, 0, stats_handler, ctx,
+	};
+
+	return ctl_registry_add(ctx->ctl_reg, &cmd);
+}
+
+/* RTP timeout ----------------------------------------------------------- */
+
+/* no packet for @limit ns on any stream of the call that is not on hold */
+static bool media_silent(const struct b2b_call *call, uint64_t now,
+			 uint64_t limit)
+{
+	const struct b2b_call_media *cm = call->media;
+	const struct ft *ft = call->ctx->media->ft;
+	bool any = false;
+
+	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++) {
+		const struct b2b_sdp_stream *s = &cm->sdp->stream[i];
+		uint64_t last = cm->since_ns[i];
+
+		if (!cm->n_slots[i] || s->end[0].hold || s->end[1].hold)
+			continue;
+		any = true;
+		for (unsigned k = 0; k < cm->n_slots[i]; k++) {
+			struct ft_stats st;
+
+			if (ft_flow_stats(ft, cm->slot[i][k], &st) == 0 &&
+			    st.last_ns > last)
+				last = st.last_ns;
+		}
+		if (last >= now || now - last < limit)
+			return false;
+	}
+	return any;
+}
+
+static void sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct b2b_ctx *ctx = (struct b2b_ctx *)arg;
+	uint64_t limit = (uint64_t)ctx->cfg->timers.rtp_timeout * NS_PER_S;
+	uint64_t now = mono_ns();
+	struct b2b_call *call, *next;
+
+	(void)magic;
+	(void)t;
+	for (call = TAILQ_FIRST(&ctx->calls->list); call; call = next) {
+		next = TAILQ_NEXT(call, link);
+		if (call->ended || call->state != B2B_CALL_CONFIRMED ||
+		    !call->media || !call->media->sdp ||
+		    !media_silent(call, now, limit))
+			continue;
+		log_notice("call %s: no media for %u s: hanging up", call->id,
+			   ctx->cfg->timers.rtp_timeout);
+		b2b_call_hangup(call, "rtp timeout");
+	}
+}
+
+/* life cycle -------------------------------------------------------------- */
+
+/* free what a previous sbcd left: its calls are gone (no dialog restore) */
+static void stale_free(struct b2b_media *m, const char *name)
+{
+	unsigned n = 0;
+
+	for (uint32_t s = 0; s < ft_capacity(m->ft); s++) {
+		struct ft_flow f;
+
+		if (ft_flow_read(m->ft, s, &f, NULL) == 0 &&
+		    ft_slot_free(m->ft, s) == 0)
+			n++;
+		OPENSSL_cleanse(&f, sizeof(f));
+	}
+	if (n)
+		log_notice("flow table %s: freed %u flows of a previous sbcd",
+			   name, n);
+}
+
+int b2b_media_init(struct b2b_ctx *ctx)
+{
+	const struct cfg *cfg = ctx->cfg;
+	struct b2b_media *m = calloc(1, sizeof(*m));
+	int rc;
+
+	if (!m)
+		return -ENOMEM;
+	ctx->media = m;
+	m->ft = ft_create_or_attach(cfg->paths.flow_table,
+				    cfg->dp.flow_table_size, FT_ROLE_WRITER);
+	if (!m->ft) {
+		rc = -errno;
+		log_err("flow table %s: %s", cfg->paths.flow_table,
+			strerror(errno));
+		goto err;
+	}
+	stale_free(m, cfg->paths.flow_table);
+	for (unsigned i = 0; i < cfg->n_realms; i++) {
+		const struct cfg_realm *r = &cfg->realms[i];
+
+		m->ports[i] = b2b_ports_new(r->media_port_min,
+					    r->media_port_max);
+		if (!m->ports[i]) {
+			rc = -errno;
+			log_err("realm %s: media ports: %s", r->name,
+				strerror(errno));
+			goto err;
+		}
+	}
+	if (cfg->timers.rtp_timeout) {
+		m->sweep = su_timer_create(su_root_task(ctx->root), SWEEP_MS);
+		if (!m->sweep ||
+		    su_timer_run(m->sweep, sweep, (su_timer_arg_t *)ctx) < 0) {
+			rc = -ENOMEM;
+			goto err;
+		}
+	}
+	return 0;
+err:
+	b2b_media_uninit(ctx);
+	return rc;
+}
+
+void b2b_media_uninit(struct b2b_ctx *ctx)
+{
+	struct b2b_media *m = ctx->media;
+
+	if (!m)
+		return;
+	su_timer_destroy(m->sweep);
+	for (unsigned i = 0; i < CFG_MAX_REALMS; i++)
+		b2b_ports_free(m->ports[i]);
+	ft_detach(m->ft);
+	free(m);
+	ctx->media = NULL;
+}

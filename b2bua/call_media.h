@@ -1,0 +1,138 @@
+/*
+ * DOC: Call media - media anchoring wired into the call core
+ *
+ * The glue between the calls (call*.c), the SDP rewriter (sdp_rewrite.h),
+ * the realms' port allocators (media_ports.h) and the flow table the
+ * dataplane reads (dataplane/ft.h).
+ *
+ *  - At start sbcd attaches to the flow table as its one writer, creating
+ *    it when the dataplane is not up yet (ft_create_or_attach() lets
+ *    either side create it; the dataplane attaches later and finds the
+ *    flows).  Dialogs are not restored after a restart yet, so the flows
+ *    a previous sbcd left are freed at attach.  One port allocator per
+ *    realm.
+ *  - Every SDP body of a call's INVITE, 18x/2xx, ACK, re-INVITE and UPDATE
+ *    (RFC 3264 offer/answer; RFC 3261 section 13.2.1 and RFC 3311 for
+ *    where offers and answers may be) goes through b2b_sdp_rewrite() on
+ *    its way to the other leg: a request's body is an offer; a response's
+ *    or an ACK's body answers the other leg's pending offer, else it is an
+ *    offer itself (late offer in a 2xx, answered in the ACK).  Bodies
+ *    other than application/sdp are dropped from these messages, as is
+ *    the body of a failure response.  Bodies are never logged.
+ *  - The offer of leg A's INVITE is kept and rewritten again for every
+ *    gateway tried; a gateway in another realm moves side B there first
+ *    (b2b_sdp_leg_set()).
+ *  - After each answer, before the message leaves the SBC, each stream's
+ *    flows (b2b_sdp_flows()) are written to the flow table: a slot per
+ *    direction (and per RTCP direction without rtcp-mux), each the other's
+ *    pair, sent out of the dataplane port that owns the receiving leg's
+ *    realm (the first in dataplane.ports), latching on the first packet
+ *    (FT_LATCH_FIRST; the SBC sends where the peer really sends from, for
+ *    NAT).  A later answer puts the same slots again (counters kept).
+ *    A failed re-INVITE or UPDATE restores the last agreed session by
+ *    rewriting its offer and answer again (sdp_rewrite.h).
+ *  - b2b_media_call_end() deletes and frees the call's slots and releases
+ *    its ports, however the call ended; the totals go to the CDR first.
+ *  - RTP timeout (timers.rtp_timeout, 0 = off): once a second every
+ *    answered call is checked; when none of its streams that are not on
+ *    hold (both directions sendrecv) has had a packet for that long since
+ *    its flows were last written, both legs get BYE and the CDR says
+ *    "rtp timeout".
+ *
+ * Error statuses for a request's offer (sdp_rewrite.h): 400 syntax or size,
+ * 488 not acceptable, 503 media ports exhausted, 500 otherwise.  An answer
+ * that cannot be rewritten ends the call (BYE, or CANCEL and 487 while
+ * early) with the CDR reason "bad SDP answer".
+ *
+ * Everything runs on the su_root thread.
+ */
+#ifndef SBC_CALL_MEDIA_H
+#define SBC_CALL_MEDIA_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/su_alloc.h>
+#include <sofia-sip/su_tag.h>
+
+struct b2b_ctx;
+struct b2b_call;
+struct b2b_leg;
+struct b2b_sip_realm;
+struct store_cdr;
+
+/* What carries a body, for its place in the offer/answer exchange. */
+enum b2b_media_msg {
+	B2B_MEDIA_REQUEST,	/* re-INVITE, UPDATE: an offer */
+	B2B_MEDIA_RESPONSE,	/* to INVITE or UPDATE */
+	B2B_MEDIA_ACK,
+};
+
+/**
+ * b2b_media_init - attach to the flow table as writer, one port allocator
+ * per realm, the RTP-timeout sweep
+ * @return 0, or a negative errno (logged): -EBUSY when another sbcd holds
+ * the table, -EINVAL for a realm's port range, -ENOMEM...
+ */
+int b2b_media_init(struct b2b_ctx *ctx);
+
+/* b2b_media_uninit - undo b2b_media_init() after the calls are freed. */
+void b2b_media_uninit(struct b2b_ctx *ctx);
+
+/**
+ * b2b_media_register - media.stats ("show media")
+ * @return 0 or an error of ctl_registry_add().
+ */
+int b2b_media_register(struct b2b_ctx *ctx);
+
+/**
+ * b2b_media_call_new - the media of a new call; keeps the offer of leg A's
+ * INVITE @sip, if it has one
+ * @return 0 or -ENOMEM.
+ */
+int b2b_media_call_new(struct b2b_call *call, sip_t const *sip);
+
+/**
+ * b2b_media_invite - the offer for a gateway of @realm, in place of the
+ * body in @tags (allocated from @home)
+ *
+ * @return 0, or -1 when the offer was refused: the caller was answered
+ * (400/488/503/500) and the call ended.
+ */
+int b2b_media_invite(struct b2b_call *call, struct b2b_sip_realm *realm,
+		     tagi_t *tags, su_home_t *home);
+
+/**
+ * b2b_media_body - rewrite the body of @sip, received on @from, in @tags
+ * (from b2b_hide_tags() of @sip, allocated from @home) for the other leg
+ * @status: the response status, 0 for a request or an ACK
+ *
+ * Writes the flows after an answer.  INFO and its responses are left as
+ * they are.
+ *
+ * @return 0: relay; -1: do not relay, the request was answered with an
+ * error or the call is being hung up.
+ */
+int b2b_media_body(struct b2b_call *call, struct b2b_leg *from,
+		   enum b2b_media_msg msg, int status, sip_t const *sip,
+		   tagi_t *tags, su_home_t *home);
+
+/* b2b_media_cdr - the call's packets, bytes and drops per leg into @cdr. */
+void b2b_media_cdr(const struct b2b_call *call, struct store_cdr *cdr);
+
+/**
+ * b2b_media_call_end - delete and free the call's flows, release its
+ * ports, wipe its keys; later calls do nothing
+ */
+void b2b_media_call_end(struct b2b_call *call);
+
+/**
+ * b2b_media_json - add the call's media to @obj: "streams" and "packets",
+ * and with @detail a "media" list of flows (direction, local port, peer,
+ * packets, bytes, drops)
+ * @return 0 or -ENOMEM.
+ */
+int b2b_media_json(const struct b2b_call *call, json_t *obj, bool detail);
+
+#endif
