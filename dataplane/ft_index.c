@@ -45,6 +45,15 @@ static void *pack(uint32_t slot, uint32_t epoch)
 }
 
 static_assert(sizeof(void *) == sizeof(uint64_t), "pack() needs 64 bits");
+static_assert(FT_INDEX_BULK == RTE_HASH_LOOKUP_BULK_MAX, "FT_INDEX_BULK");
+
+/* @ep as the hash holds it */
+static struct ft_index_key padded(const struct ft_endpoint *ep)
+{
+	struct ft_index_key k = { .ep = *ep };
+
+	return k;
+}
 
 struct ft_index *ft_index_create(const char *name, uint32_t capacity,
 				 int socket, struct rte_rcu_qsbr *qsv,
@@ -53,7 +62,7 @@ struct ft_index *ft_index_create(const char *name, uint32_t capacity,
 	struct rte_hash_parameters p = {
 		.name = name,
 		.entries = capacity,
-		.key_len = sizeof(struct ft_endpoint),
+		.key_len = sizeof(struct ft_index_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
 		/* the table's capacity must fit whatever the bucket spread */
@@ -125,32 +134,34 @@ static const char *endpoint_str(const struct ft_endpoint *ep, char *buf,
 /* take @s's key out of the hash, unless another slot has claimed it since */
 static void unindex(struct ft_index *ix, uint32_t slot, struct shadow *s)
 {
+	struct ft_index_key k = padded(&s->key);
 	void *v;
 
 	if (!s->indexed)
 		return;
-	if (rte_hash_lookup_data(ix->hash, &s->key, &v) >= 0 &&
+	if (rte_hash_lookup_data(ix->hash, &k, &v) >= 0 &&
 	    (uint32_t)(uintptr_t)v == slot)
-		rte_hash_del_key(ix->hash, &s->key);
+		rte_hash_del_key(ix->hash, &k);
 	s->indexed = false;
 }
 
 static void index_flow(struct ft_index *ix, uint32_t slot, struct shadow *s,
 		       const struct ft_flow *f, uint32_t epoch)
 {
+	struct ft_index_key k = padded(&f->local);
 	char a[INET6_ADDRSTRLEN];
 	void *v;
 	int ret;
 
 	if (s->indexed && memcmp(&s->key, &f->local, sizeof(s->key)) != 0)
 		unindex(ix, slot, s);
-	if (rte_hash_lookup_data(ix->hash, &f->local, &v) >= 0 &&
+	if (rte_hash_lookup_data(ix->hash, &k, &v) >= 0 &&
 	    (uint32_t)(uintptr_t)v != slot)
 		log_warn("flow index: slots %u and %u both claim %s port %u; "
 			 "%u wins", (uint32_t)(uintptr_t)v, slot,
 			 endpoint_str(&f->local, a, sizeof(a)), f->local.port,
 			 slot);
-	ret = rte_hash_add_key_data(ix->hash, &f->local, pack(slot, epoch));
+	ret = rte_hash_add_key_data(ix->hash, &k, pack(slot, epoch));
 	if (ret < 0) {
 		log_err("flow index: slot %u (%s port %u): %s", slot,
 			endpoint_str(&f->local, a, sizeof(a)), f->local.port,
@@ -222,11 +233,33 @@ int ft_index_sync(struct ft_index *ix, struct ft *ft)
 int ft_index_lookup(const struct ft_index *ix, const struct ft_endpoint *key,
 		    uint32_t *slot, uint32_t *epoch)
 {
+	struct ft_index_key k = padded(key);
 	void *v;
 
-	if (rte_hash_lookup_data(ix->hash, key, &v) < 0)
+	if (rte_hash_lookup_data(ix->hash, &k, &v) < 0)
 		return -ENOENT;
 	*slot = (uint32_t)(uintptr_t)v;
 	*epoch = (uint32_t)((uintptr_t)v >> 32);
 	return 0;
+}
+
+int ft_index_lookup_bulk(const struct ft_index *ix,
+			 const struct ft_index_key **keys, unsigned n,
+			 uint64_t *hits, uint32_t *slot, uint32_t *epoch)
+{
+	void *v[FT_INDEX_BULK];
+	uint64_t left;
+	int found;
+
+	if (n == 0 || n > FT_INDEX_BULK)
+		return -EINVAL;
+	found = rte_hash_lookup_bulk_data(ix->hash, (const void **)keys, n,
+					  hits, v);
+	for (left = *hits; left; left &= left - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(left);
+
+		slot[i] = (uint32_t)(uintptr_t)v[i];
+		epoch[i] = (uint32_t)((uintptr_t)v[i] >> 32);
+	}
+	return found;
 }

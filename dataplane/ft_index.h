@@ -29,6 +29,21 @@
 
 #include "ft.h"
 
+/*
+ * The hash key: an endpoint padded to 32 bytes, because rte_hash compares
+ * keys of 16, 32, 48... bytes with vector instructions and any other
+ * length with memcmp().
+ */
+struct ft_index_key {
+	struct ft_endpoint ep;
+	uint8_t pad[12];	/* zero */
+};
+
+static_assert(sizeof(struct ft_index_key) == 32, "ft_index_key");
+
+/* most keys one ft_index_lookup_bulk() takes (RTE_HASH_LOOKUP_BULK_MAX) */
+#define FT_INDEX_BULK 64
+
 struct ft_index;
 struct rte_rcu_qsbr;
 
@@ -79,5 +94,18 @@ int ft_index_sync(struct ft_index *ix, struct ft *ft);
  */
 int ft_index_lookup(const struct ft_index *ix, const struct ft_endpoint *key,
 		    uint32_t *slot, uint32_t *epoch);
+
+/**
+ * ft_index_lookup_bulk - ft_index_lookup() for up to FT_INDEX_BULK keys
+ * @keys: @n keys, each with ep.reserved and pad zero
+ * @hits: bit i set when keys[i] was found; then @slot[i] and @epoch[i]
+ *
+ * One call overlaps the cache misses of every key's buckets.
+ *
+ * @return keys found, or -EINVAL when @n is 0 or above FT_INDEX_BULK.
+ */
+int ft_index_lookup_bulk(const struct ft_index *ix,
+			 const struct ft_index_key **keys, unsigned n,
+			 uint64_t *hits, uint32_t *slot, uint32_t *epoch);
 
 #endif

@@ -55,18 +55,18 @@ static inline void to_kernel(struct dp_lcore *lc, uint16_t port,
 			  m);
 }
 
-/* the flow-table key of the packet's destination */
-static inline void key_of(const struct dp_pkt *p, struct ft_endpoint *k)
+/* the flow-index key of the packet's destination */
+static inline void key_of(const struct dp_pkt *p, struct ft_index_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	if (p->family == AF_INET) {
-		memcpy(k->addr, p->dst_addr, 4);
-		k->family = FT_FAMILY_IPV4;
+		memcpy(k->ep.addr, p->dst_addr, 4);
+		k->ep.family = FT_FAMILY_IPV4;
 	} else {
-		memcpy(k->addr, p->dst_addr, 16);
-		k->family = FT_FAMILY_IPV6;
+		memcpy(k->ep.addr, p->dst_addr, 16);
+		k->ep.family = FT_FAMILY_IPV6;
 	}
-	k->port = p->dst_port;
+	k->ep.port = p->dst_port;
 }
 
 /* RTP or RTCP as the flow's kind says; DP_RTP_NONE when it is neither */
@@ -215,6 +215,28 @@ static inline void send_probe(struct dp_lcore *lc, uint16_t port,
 }
 
 /*
+ * The last next hop resolved in this chunk of a burst.  Media of a burst
+ * mostly goes to a few destinations; resolving one again at the same
+ * now_tsc gives the same MAC and no probe (a probe sent stamps the entry
+ * with now_tsc), so the answer stands until the neighbour state changes:
+ * dp_neigh_input() or a resolve of another destination (which may evict).
+ */
+struct hop_cache {
+	bool valid;
+	uint8_t family;
+	uint16_t port;
+	uint8_t dst[16];
+	struct rte_ether_addr mac;
+};
+
+static inline bool hop_cached(const struct hop_cache *h, uint16_t port,
+			      int family, const uint8_t *dst)
+{
+	return h->valid && h->port == port && h->family == family &&
+		memcmp(h->dst, dst, family == AF_INET ? 4 : 16) == 0;
+}
+
+/*
  * The next hop's MAC on @port, or a counted drop.  An unresolved next hop
  * gets its probe sent in @m's buffer, which the dropped packet no longer
  * needs; a stale one (packet sent, probe due) takes a buffer from the pool,
@@ -222,7 +244,8 @@ static inline void send_probe(struct dp_lcore *lc, uint16_t port,
  */
 static inline int next_hop(struct dp_lcore *lc, uint16_t port, int family,
 			   const uint8_t *dst, struct rte_ether_addr *mac,
-			   struct dp_counters *c, struct rte_mbuf *m)
+			   struct dp_counters *c, struct rte_mbuf *m,
+			   struct hop_cache *h)
 {
 	struct dp_neigh *nb = lc->neigh[port];
 	uint8_t probe[DP_NEIGH_PROBE_MAX];
@@ -230,10 +253,18 @@ static inline int next_hop(struct dp_lcore *lc, uint16_t port, int family,
 	struct rte_mbuf *pm;
 	int ret = -ENOENT;
 
+	if (likely(hop_cached(h, port, family, dst))) {
+		*mac = h->mac;
+		return 0;
+	}
+	h->valid = false;
 	if (likely(nb != NULL))
 		ret = dp_neigh_resolve(nb, family, dst, lc->now_tsc, mac, probe,
 				       &probe_len);
 	if (likely(ret == 0)) {
+		*h = (struct hop_cache){ .valid = true, .family = (uint8_t)family,
+					 .port = port, .mac = *mac };
+		memcpy(h->dst, dst, family == AF_INET ? 4 : 16);
 		if (unlikely(probe_len) &&
 		    (pm = rte_pktmbuf_alloc(lc->ctx->pool)) != NULL)
 			send_probe(lc, port, pm, probe, probe_len);
@@ -247,30 +278,29 @@ static inline int next_hop(struct dp_lcore *lc, uint16_t port, int family,
 	return -1;
 }
 
+/*
+ * A media packet whose lookup gave @f (NULL: no flow, or the slot's flow
+ * is not the one indexed) and the slot's counters @ctr.
+ */
 static void media(struct dp_lcore *lc, const struct dp_rxq *q,
-		  struct dp_counters *c, struct rte_mbuf *m, struct dp_pkt *p)
+		  struct dp_counters *c, struct rte_mbuf *m, struct dp_pkt *p,
+		  const struct dp_flow *f, struct ft_counters *ctr,
+		  struct hop_cache *h)
 {
 	struct dp_ctx *ctx = lc->ctx;
-	const struct dp_flow *f;
 	struct dp_pkt_rewrite rw;
-	struct ft_counters *ctr;
-	struct ft_endpoint key;
 	struct dest d;
 	enum dp_rtp_kind kind;
-	uint32_t slot, epoch, ssrc = 0, rx_bytes = p->payload_len;
+	uint32_t ssrc = 0, rx_bytes = p->payload_len;
 	bool changed = false;
 	int ret;
 
-	key_of(p, &key);
-	if (unlikely(ft_index_lookup(ctx->index, &key, &slot, &epoch) < 0) ||
-	    unlikely((f = dp_flow_get(ctx->flows, slot)) == NULL) ||
-	    unlikely(f->epoch != epoch)) {
+	if (unlikely(f == NULL)) {
 		c->no_flow++;
 		ft_lane_unknown(lc->lane, 1);
 		to_kernel(lc, q->port, c, m);
 		return;
 	}
-	ctr = ft_counters_of(ctx->ft, slot);
 	if (unlikely(!f->usable) || unlikely(f->family != p->family)) {
 		c->no_route++;
 		goto drop;
@@ -296,8 +326,8 @@ static void media(struct dp_lcore *lc, const struct dp_rxq *q,
 	ft_count_rx(ctr, f->epoch, rx_bytes, ssrc, lc->now_ns);
 
 	dest_of(lc, f, &d);
-	if (next_hop(lc, f->out_port, f->family, d.addr, &rw.dst_mac, c,
-		     m) < 0)
+	if (next_hop(lc, f->out_port, f->family, d.addr, &rw.dst_mac, c, m,
+		     h) < 0)
 		return;
 	rw.src_mac = ctx->ports[f->out_port].mac;
 	rw.vlan = false;
@@ -357,6 +387,90 @@ static void neigh_in(struct dp_lcore *lc, const struct dp_rxq *q,
 	}
 }
 
+/* frames whose data is prefetched ahead of the parse (as l3fwd) */
+#define PREFETCH_AHEAD 4
+
+/*
+ * Up to FT_INDEX_BULK frames: parse them all, look the media up in one
+ * bulk call, prefetch the flows found, then handle every frame in the
+ * order received.
+ */
+static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
+		      struct dp_counters *c, struct rte_mbuf **pkts,
+		      unsigned n)
+{
+	struct dp_ctx *ctx = lc->ctx;
+	struct dp_pkt p[FT_INDEX_BULK];
+	struct ft_index_key keys[FT_INDEX_BULK];
+	const struct ft_index_key *kp[FT_INDEX_BULK];
+	uint32_t slot[FT_INDEX_BULK], epoch[FT_INDEX_BULK];
+	const struct dp_flow *f[FT_INDEX_BULK];
+	struct ft_counters *ctr[FT_INDEX_BULK];
+	struct hop_cache h = { .valid = false };
+	uint64_t hits = 0;
+	unsigned nm = 0, j = 0;
+
+	for (unsigned i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (unsigned i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD],
+						       void *));
+		if (dp_pkt_parse_mbuf(pkts[i], &p[i]) == DP_PKT_MEDIA_UDP) {
+			key_of(&p[i], &keys[nm]);
+			kp[nm] = &keys[nm];
+			nm++;
+		}
+	}
+	if (nm > 0)
+		ft_index_lookup_bulk(ctx->index, kp, nm, &hits, slot, epoch);
+	/* the pointer and counters of each hit, then the flows they point to */
+	for (uint64_t left = hits; left; left &= left - 1) {
+		unsigned k = (unsigned)__builtin_ctzll(left);
+
+		rte_prefetch0(&ctx->flows->slot[slot[k]]);
+		ctr[k] = ft_counters_of(ctx->ft, slot[k]);
+		rte_prefetch0(ctr[k]);
+	}
+	for (unsigned k = 0; k < nm; k++) {
+		f[k] = NULL;
+		if (!(hits >> k & 1)) {
+			ctr[k] = NULL;
+			continue;
+		}
+		f[k] = dp_flow_get(ctx->flows, slot[k]);
+		if (unlikely(f[k] == NULL) || unlikely(f[k]->epoch != epoch[k]))
+			f[k] = NULL;
+		else
+			rte_prefetch0(f[k]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		c->rx_packets++;
+		c->rx_bytes += rte_pktmbuf_pkt_len(m);
+		switch (p[i].class) {
+		case DP_PKT_MEDIA_UDP:
+			media(lc, q, c, m, &p[i], f[j], ctr[j], &h);
+			j++;
+			break;
+		case DP_PKT_ARP:
+		case DP_PKT_ND:
+			h.valid = false;
+			neigh_in(lc, q, c, m, &p[i]);
+			break;
+		case DP_PKT_MALFORMED:
+			c->malformed[p[i].bad]++;
+			ft_lane_malformed(lc->lane, 1);
+			drop(m);
+			break;
+		default:
+			to_kernel(lc, q->port, c, m);
+			break;
+		}
+	}
+}
+
 void dp_fwd_burst(struct dp_lcore *lc, const struct dp_rxq *q,
 		  struct rte_mbuf **pkts, uint16_t n)
 {
@@ -369,30 +483,6 @@ void dp_fwd_burst(struct dp_lcore *lc, const struct dp_rxq *q,
 		c->from_kernel += n;
 		return;
 	}
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		struct dp_pkt p;
-
-		if (likely(i + 1 < n))
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		c->rx_packets++;
-		c->rx_bytes += rte_pktmbuf_pkt_len(m);
-		switch (dp_pkt_parse_mbuf(m, &p)) {
-		case DP_PKT_MEDIA_UDP:
-			media(lc, q, c, m, &p);
-			break;
-		case DP_PKT_ARP:
-		case DP_PKT_ND:
-			neigh_in(lc, q, c, m, &p);
-			break;
-		case DP_PKT_MALFORMED:
-			c->malformed[p.bad]++;
-			ft_lane_malformed(lc->lane, 1);
-			drop(m);
-			break;
-		default:
-			to_kernel(lc, q->port, c, m);
-			break;
-		}
-	}
+	for (uint16_t i = 0; i < n; i += FT_INDEX_BULK)
+		fwd_chunk(lc, q, c, pkts + i, RTE_MIN(n - i, FT_INDEX_BULK));
 }

@@ -1,10 +1,13 @@
 /*
  * DOC: Forwarding - what happens to each received frame
  *
- * Per received burst, on the forwarding lcore that polled it:
+ * Per received burst, on the forwarding lcore that polled it, in chunks of
+ * FT_INDEX_BULK frames: every frame parsed, one ft_index_lookup_bulk() for
+ * the media among them, the flows found prefetched; then frame by frame,
+ * in the order received:
  *
  *   dp_pkt_parse_mbuf()
- *   MEDIA_UDP  ft_index_lookup(dst address, dst port)
+ *   MEDIA_UDP  flow index (dst address, dst port)
  *              miss: count no_flow (and the flow table's lane), exception path
  *              hit:  the slot's struct dp_flow (flows.h)
  *                    RTP/RTCP check (drop: rtp_malformed, entry MALFORMED)
@@ -13,7 +16,8 @@
  *                    latching (latch.h): learn the source, count the packet
  *                    destination: the flow's, or its pair's latched source
  *                    next hop MAC (neigh.h; drop no_neigh and send the probe
- *                    in the dropped packet's buffer)
+ *                    in the dropped packet's buffer), resolved once per
+ *                    run of packets to one destination in a chunk
  *                    dp_pkt_rewrite() (drop: ttl), dp_pkt_finalize() when
  *                    SRTP changed the payload
  *                    transmit buffer of the output port

@@ -18,7 +18,7 @@
  *   [change payload bytes, SRTP]       dp_pkt_resize() when the size
  *                                      changes (SRTP auth tag added/removed)
  *   dp_pkt_rewrite(&p, &rw)            L2 header, addresses, ports, TTL;
- *                                      IPv4 header checksum; UDP checksum
+ *                                      IPv4 header and UDP checksums
  *                                      updated incrementally (RFC 1624)
  *   [dp_pkt_finalize(&p)]              only when payload bytes changed:
  *                                      UDP checksum from scratch
@@ -144,9 +144,10 @@ enum dp_pkt_class dp_pkt_parse(uint8_t *data, uint16_t len, unsigned flags,
  * Writes a fresh Ethernet header with zero or one VLAN tag in front of the
  * IP header (which stays where it is, so p->data moves when the tag count
  * changes), replaces addresses and ports, decrements the TTL or hop limit,
- * sets the IP length to cover exactly the UDP datagram, recomputes the
- * IPv4 header checksum and updates the UDP checksum incrementally
- * (RFC 1624); an IPv4 UDP checksum of 0 stays 0.  IPv4 options and IPv6
+ * sets the IP length to cover exactly the UDP datagram, and updates the
+ * IPv4 header and UDP checksums incrementally (RFC 1624), so a header
+ * checksum must be right on input (the parse checks it unless the NIC
+ * did); an IPv4 UDP checksum of 0 stays 0.  IPv4 options and IPv6
  * extension headers are kept.  On error the packet is untouched.
  *
  * @return 0; -EINVAL when p is not DP_PKT_MEDIA_UDP, -EAFNOSUPPORT when

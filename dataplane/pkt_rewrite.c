@@ -53,14 +53,6 @@ static inline uint32_t addr_sum(const struct dp_pkt *p)
 		rte_raw_cksum(p->dst_addr, alen);
 }
 
-/* what the addresses and ports add to the UDP checksum */
-static inline uint16_t flow_sum(const struct dp_pkt *p)
-{
-	const struct rte_udp_hdr *udp = udp_hdr(p);
-
-	return fold(addr_sum(p) + udp->src_port + udp->dst_port);
-}
-
 /*
  * Make the IP length cover exactly the UDP datagram, which ends at p->len;
  * for IPv4 also recompute the header checksum (RFC 791).
@@ -113,41 +105,79 @@ static inline void write_l2(uint8_t *data, const struct dp_pkt_rewrite *rw,
 	}
 }
 
+/*
+ * The IP header after a rewrite: TTL or hop limit one less, length exactly
+ * the UDP datagram.  The IPv4 header checksum is adjusted (RFC 1624) for
+ * the words that change, @addr_old and @addr_new being what the addresses
+ * summed before and after; a header that summed right (the parse checked,
+ * or the NIC did) sums right afterwards, as if recomputed.
+ */
+static inline void ip_forwarded(struct dp_pkt *p, uint32_t addr_old,
+				uint32_t addr_new)
+{
+	uint8_t *l3 = p->data + p->l3_off;
+	uint16_t len = (uint16_t)(p->len - p->l3_off);
+
+	if (p->family == AF_INET) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+		uint16_t ttl_old, ttl_new, len_old = ip->total_length;
+
+		/* TTL and protocol share one 16-bit word of the checksum */
+		memcpy(&ttl_old, &ip->time_to_live, 2);
+		ip->time_to_live--;
+		memcpy(&ttl_new, &ip->time_to_live, 2);
+		ip->total_length = rte_cpu_to_be_16(len);
+		ip->hdr_checksum = cksum_adjust(ip->hdr_checksum,
+			fold(addr_old + ttl_old + len_old),
+			fold(addr_new + ttl_new + ip->total_length));
+	} else {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)l3;
+
+		ip->hop_limits--;
+		ip->payload_len =
+			rte_cpu_to_be_16((uint16_t)(len - sizeof(*ip)));
+	}
+}
+
 int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw)
 {
 	const uint16_t l2_len = (uint16_t)(sizeof(struct rte_ether_hdr) +
 		(rw->vlan ? sizeof(struct rte_vlan_hdr) : 0));
 	const int move = (int)p->l3_off - l2_len;
+	const uint16_t sport = rte_cpu_to_be_16(rw->src_port);
+	const uint16_t dport = rte_cpu_to_be_16(rw->dst_port);
 	struct rte_udp_hdr *udp;
-	uint8_t *ttl;
-	uint16_t before;
+	uint32_t addr_old, addr_new;
+	unsigned alen;
 
 	if (unlikely(p->class != DP_PKT_MEDIA_UDP))
 		return -EINVAL;
 	if (unlikely(rw->family != p->family))
 		return -EAFNOSUPPORT;
 	/* RFC 791 / RFC 8200: a packet whose TTL would reach 0 is dropped */
-	ttl = ttl_of(p);
-	if (unlikely(*ttl <= 1))
+	if (unlikely(*ttl_of(p) <= 1))
 		return -ETIMEDOUT;
 	if (unlikely(move < 0 && p->headroom < -move))
 		return -ENOSPC;
 
 	udp = udp_hdr(p);
-	before = flow_sum(p);
-	memcpy(p->src_addr, rw->src_addr, addr_len(p));
-	memcpy(p->dst_addr, rw->dst_addr, addr_len(p));
-	udp->src_port = rte_cpu_to_be_16(rw->src_port);
-	udp->dst_port = rte_cpu_to_be_16(rw->dst_port);
+	alen = addr_len(p);
+	addr_old = addr_sum(p);
+	addr_new = (uint32_t)rte_raw_cksum(rw->src_addr, alen) +
+		rte_raw_cksum(rw->dst_addr, alen);
 	/* RFC 768: 0 means no checksum (IPv4 only); a computed 0 is sent as ones */
 	if (udp->dgram_cksum != 0) {
-		udp->dgram_cksum = cksum_adjust(udp->dgram_cksum, before,
-						flow_sum(p));
+		udp->dgram_cksum = cksum_adjust(udp->dgram_cksum,
+			fold(addr_old + udp->src_port + udp->dst_port),
+			fold(addr_new + sport + dport));
 		if (udp->dgram_cksum == 0)
 			udp->dgram_cksum = 0xffff;
 	}
-	(*ttl)--;
-	set_ip_len(p);
+	memcpy(p->src_addr, rw->src_addr, alen);
+	memcpy(p->dst_addr, rw->dst_addr, alen);
+	udp->src_port = sport;
+	udp->dst_port = dport;
+	ip_forwarded(p, addr_old, addr_new);
 
 	write_l2(p->data + move, rw, p->family == AF_INET ?
 		 RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);

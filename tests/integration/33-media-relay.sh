@@ -15,7 +15,7 @@
 media_lab_up
 media_idle
 sipp_uas gw1 $GW1 uas-media.xml 1
-sipp_uac_bg uac-media.xml -d 10000
+sipp_uac_bg uac-media.xml -d 20000
 id=$(media_call_wait)
 ports=$(media_ports "$id") || fail "media ports of $id: $(cat "$WORK/uac.err" 2>/dev/null)"
 read -r pa pc <<<"$ports"
