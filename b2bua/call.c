@@ -48,6 +48,7 @@ static void call_free(struct b2b_call *call)
 	struct b2b_calls *calls = call->ctx->calls;
 
 	b2b_call_timer_stop(call);
+	b2b_credit_call_stop(call);
 	b2b_media_call_end(call);
 	if (call->a.has_saved)
 		nua_destroy_event(call->a.saved);
@@ -183,6 +184,7 @@ void b2b_call_end(struct b2b_call *call, const char *reason, const char *side)
 	call->state = B2B_CALL_TERMINATING;
 	call->end_ms = b2b_now_ms();
 	b2b_call_timer_stop(call);
+	b2b_credit_call_stop(call);
 	snprintf(call->reason, sizeof(call->reason), "%s", reason);
 	snprintf(call->side, sizeof(call->side), "%s", side);
 	calls->n_active--;

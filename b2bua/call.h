@@ -13,6 +13,7 @@
  *                 CANCEL, leg termination
  *   call_ctl.c    show calls, show call, kill call, show sip
  *   cdr.c         CDR and dialog records in the store, cdr list
+ *   credit_call.c prepaid calls: credit check, reservation, cut-off, debit
  *   call_media.c  SDP through the rewriter, flows, RTP timeout
  *
  * Life of a call: b2b_call_new() on an admitted INVITE; b2b_call_end()
@@ -32,6 +33,7 @@
 #include <sofia-sip/nua.h>
 #include <sofia-sip/su_wait.h>
 
+#include "credit_call.h"
 #include "store.h"
 
 struct b2b_ctx;
@@ -114,6 +116,7 @@ struct b2b_call {
 	int64_t setup_ms, answer_ms, end_ms;	/* unix time, ms */
 	char reason[STORE_REASON_MAX];
 	char side[STORE_WORD_MAX];
+	struct b2b_call_credit credit;	/* prepaid state (credit_call.h) */
 };
 
 TAILQ_HEAD(b2b_call_list, b2b_call);

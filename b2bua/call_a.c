@@ -11,6 +11,8 @@
  *   registered subscriber? registrar.c yes -> its contacts, no route
  *   request-URI user       number   no  -> 484 (empty) / 404 (not digits)
  *   route                  route.c  no  -> 404 No Route
+ *   prepaid credit         credit_call.c    no rate -> 403, not enough
+ *                                      credit -> 402
  *   gateways in order      call_b.c
  *
  * From this point every outcome ends in a CDR.
@@ -170,8 +172,12 @@ static int number_route(struct b2b_call *call, sip_t const *sip)
 	return 0;
 }
 
-/* The rest of the policy, once the call exists. */
-static void call_setup(struct b2b_call *call, sip_t const *sip)
+/*
+ * The rest of the policy, once the call exists; @acct is the caller's
+ * account, NULL for a peer.
+ */
+static void call_setup(struct b2b_call *call, sip_t const *sip,
+		       const struct store_account *acct)
 {
 	unsigned mf = sip->sip_max_forwards ?
 		(unsigned)sip->sip_max_forwards->mf_count : DEFAULT_MAX_FORWARDS;
@@ -189,6 +195,8 @@ static void call_setup(struct b2b_call *call, sip_t const *sip)
 		return;
 	}
 	if (rc < 0 && number_route(call, sip) < 0)
+		return;
+	if (acct && b2b_credit_call_admit(call, acct) < 0)
 		return;
 	call->a_tags = b2b_hide_tags(call->home, sip);
 	if (!call->a_tags || b2b_media_call_new(call, sip) < 0) {
@@ -277,5 +285,5 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "no memory");
 		return;
 	}
-	call_setup(call, sip);
+	call_setup(call, sip, auth == 0 ? &acct : NULL);
 }

@@ -295,6 +295,7 @@ static void answered(struct b2b_call *call, int status, const char *phrase,
 		snprintf(call->a.local_tag, sizeof(call->a.local_tag), "%s",
 			 local->a_tag);
 	b2b_cdr_dialog_put(call);
+	b2b_credit_call_answered(call);
 }
 
 void b2b_call_b_response(struct b2b_call *call, int status,

@@ -1,6 +1,7 @@
 /*
- * Control commands for calls: show calls (call.list, with each call's
- * media streams and packets), show call ID (call.show, with each flow),
+ * Control commands for calls: show calls [account=ID] (call.list, with
+ * each call's media streams and packets, and a prepaid call's reserved
+ * credit and time left), show call ID (call.show, with each flow),
  * kill call ID (call.kill) and show sip (sip.stats).  Leg Call-IDs and
  * tags are internal and never shown: an operator names a call by the
  * SBC's own id.
@@ -11,6 +12,7 @@
 #include "call.h"
 #include "call_media.h"
 #include "ctl_registry.h"
+#include "provision_pvt.h"
 #include "sbcd.h"
 #include "sip.h"
 
@@ -37,24 +39,37 @@ static json_t *call_row(const struct b2b_call *call, bool detail)
 		"egress", call->b.peer,
 		"duration_s", duration_s(call));
 
-	if (row && b2b_media_json(call, row, detail) < 0) {
+	if (row && (b2b_media_json(call, row, detail) < 0 ||
+		    b2b_credit_call_json(call, row) < 0)) {
 		json_decref(row);
 		row = NULL;
 	}
 	return row;
 }
 
+static const char *const list_opts[] = { "account", NULL };
+
+/* show calls [account=ID]: the calls of one caller account, or all */
 static int list_handler(void *arg, const json_t *params, struct ctl_reply *rep)
 {
+	const struct b2b_prov_spec spec = { NULL, NULL, list_opts };
 	struct b2b_ctx *ctx = arg;
-	json_t *out = json_array();
+	const char *account = NULL;
 	struct b2b_call *call;
+	json_t *args, *out;
+	int rc;
 
-	(void)params;
+	rc = b2b_prov_args(params, &spec, rep, &args);
+	if (rc < 0)
+		return rc;
+	rc = b2b_prov_str(args, "account", false, &account, rep);
+	out = rc == 0 ? json_array() : NULL;
 	TAILQ_FOREACH(call, &ctx->calls->list, link)
-		if (!call->ended)
+		if (out && !call->ended &&
+		    (!account || !strcmp(call->account, account)))
 			json_array_append_new(out, call_row(call, false));
-	return ctl_reply_set_result(rep, out);
+	json_decref(args);
+	return rc < 0 ? rc : ctl_reply_set_result(rep, out);
 }
 
 static struct b2b_call *call_arg(struct b2b_ctx *ctx, const json_t *params,
@@ -131,8 +146,10 @@ static int stats_handler(void *arg, const json_t *params, struct ctl_reply *rep)
 int b2b_call_ctl_register(struct b2b_ctx *ctx)
 {
 	const struct ctl_command cmds[] = {
-		{ "call.list", "show calls", NULL,
-		  "calls in progress", 0, 0, list_handler, ctx },
+		{ "call.list", "show calls", "[account=USER@DOMAIN]",
+		  "calls in progress, or those of one account; a prepaid "
+		  "call shows its reserved credit and time left",
+		  0, 1, list_handler, ctx },
 		{ "call.show", "show call", "ID",
 		  "one call in detail, with the gateways tried",
 		  1, 1, show_handler, ctx },

@@ -1,7 +1,8 @@
 /*
- * Call records in the store: the CDR of every ended call (and the removal
- * of its dialog record, in the same transaction), the dialog record of an
- * answered call, and cdr.list for operators.
+ * Call records in the store: the CDR of every ended call (with, in the same
+ * transaction, the debit of a prepaid call and its audit record, and the
+ * removal of its dialog record), the dialog record of an answered call,
+ * and cdr.list for operators.
  */
 #include "cdr.h"
 
@@ -12,6 +13,7 @@
 
 #include "call.h"
 #include "call_media.h"
+#include "credit.h"
 #include "ctl_registry.h"
 #include "log.h"
 #include "sbcd.h"
@@ -78,7 +80,9 @@ int b2b_cdr_write(struct b2b_call *call)
 		rc = -errno;
 		goto err;
 	}
-	rc = store_cdr_append(txn, &cdr);
+	rc = b2b_credit_call_settle(call, txn, cdr.duration_ms, &cdr.cost);
+	if (rc == 0)
+		rc = store_cdr_append(txn, &cdr);
 	if (rc == 0 && call->answer_ms) {
 		rc = store_dialog_del(txn, cdr.call_id);
 		if (rc == -ENOENT)
@@ -139,7 +143,7 @@ static int cdr_collect(const void *rec, void *arg)
 	const struct store_cdr *c = rec;
 	struct cdr_ring *ring = arg;
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
-			      "s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
+			      "s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o}",
 		"id", (json_int_t)c->id, "caller", c->caller,
 		"callee", c->callee, "ingress", c->ingress,
 		"egress", c->egress, "setup_ms", (json_int_t)c->setup_ms,
@@ -149,7 +153,8 @@ static int cdr_collect(const void *rec, void *arg)
 		"reason", c->reason, "side", c->side,
 		"pkts_a", (json_int_t)c->pkts_a, "pkts_b", (json_int_t)c->pkts_b,
 		"bytes_a", (json_int_t)c->bytes_a,
-		"bytes_b", (json_int_t)c->bytes_b, "drops", (json_int_t)c->drops);
+		"bytes_b", (json_int_t)c->bytes_b, "drops", (json_int_t)c->drops,
+		"cost", b2b_credit_money_json(c->cost));
 
 	if (!o)
 		return -ENOMEM;

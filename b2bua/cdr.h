@@ -1,8 +1,8 @@
 /*
  * Call records in the store: the CDR written when a call ends (with the
- * persisted dialog deleted in the same transaction, so a crash never leaves
- * both or neither), the dialog record written when a call is answered, and
- * the cdr.list control command.
+ * debit of a prepaid call and the persisted dialog deleted in the same
+ * transaction, so a crash never leaves both or neither), the dialog record
+ * written when a call is answered, and the cdr.list control command.
  */
 #ifndef SBC_CDR_H
 #define SBC_CDR_H
@@ -11,8 +11,9 @@ struct b2b_ctx;
 struct b2b_call;
 
 /**
- * b2b_cdr_write - append the call's CDR and delete its dialog record in one
- * write transaction
+ * b2b_cdr_write - debit a prepaid call (b2b_credit_call_settle()), append
+ * the call's CDR with its cost and delete its dialog record, in one write
+ * transaction
  *
  * The gateways tried and their codes go into the reason when more than
  * one was tried ("503@10.10.2.10:5060;udp,200@10.10.2.11:5060;udp BYE"),

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "credit.h"
+#include "credit_call.h"
 #include "log.h"
 #include "money.h"
 #include "provision_pvt.h"
@@ -75,6 +76,7 @@ static int balance_show(struct b2b_ctx *ctx, const char *id,
 {
 	struct store_txn *txn = store_txn_begin(ctx->store, false);
 	struct store_account a;
+	int64_t reserved;
 	json_t *res;
 	int rc;
 
@@ -84,15 +86,15 @@ static int balance_show(struct b2b_ctx *ctx, const char *id,
 	store_txn_abort(txn);
 	if (rc < 0)
 		return rc;
-	/*
-	 * Calls do not reserve credit yet, so nothing is reserved and all
-	 * of the balance is available.
-	 */
+	/* held by its answered prepaid calls (credit_call.h) */
+	reserved = b2b_credit_reserved(ctx, a.id, NULL);
 	res = balance_json(&a);
 	if (res && (json_object_set_new(res, "reserved",
-					b2b_credit_money_json(0)) < 0 ||
+					b2b_credit_money_json(reserved)) < 0 ||
 		    json_object_set_new(res, "available",
-					b2b_credit_money_json(a.balance)) < 0)) {
+					b2b_credit_money_json(
+					b2b_credit_available(a.balance,
+							     reserved))) < 0)) {
 		json_decref(res);
 		res = NULL;
 	}

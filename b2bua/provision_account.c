@@ -29,7 +29,7 @@ static const char *const id_pos[] = { "id", NULL };
 static const char *const passwd_pos[] = { "id", "password", NULL };
 static const char *const account_opts[] = {
 	"password", "realm", "prepaid", "balance", "currency", "max_calls",
-	"emergency_id", NULL
+	"emergency_id", "rate_plan", NULL
 };
 
 /* the listing: everything but the HA1 digests */
@@ -39,14 +39,16 @@ static json_t *account_json(const void *rec)
 	char amount[B2B_MONEY_TEXT_MAX];
 
 	b2b_money_format(a->balance, amount, sizeof(amount));
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s++, s:I, s:I, s:b, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s++, s:I, s:I, s:b, s:s, "
+			 "s:s}",
 			 "id", a->id, "user", a->user, "domain", a->domain,
 			 "realm", a->realm, "prepaid", (int)a->prepaid,
 			 "balance", amount, " ", a->currency,
 			 "balance_micro", (json_int_t)a->balance,
 			 "max_calls", (json_int_t)a->max_calls,
 			 "blocked", (int)a->blocked,
-			 "emergency_id", a->emergency_id);
+			 "emergency_id", a->emergency_id,
+			 "rate_plan", a->rate_plan);
 }
 
 /* lowercase hex of H(@user ":" @domain ":" @password) into @hex */
@@ -182,6 +184,12 @@ static int account_from_args(const struct b2b_ctx *ctx, const json_t *args,
 		rc = emergency_get(args, a->emergency_id,
 				   sizeof(a->emergency_id), rep);
 	if (rc == 0)
+		rc = b2b_prov_text(args, "rate_plan", false, a->rate_plan,
+				   sizeof(a->rate_plan), rep);
+	if (rc == 0 && strchr(a->rate_plan, '/'))
+		rc = b2b_prov_bad(rep, "bad rate_plan '%s': no '/' allowed",
+				  a->rate_plan);
+	if (rc == 0)
 		rc = ha1_set(a, args, "password", rep);
 	return rc;
 }
@@ -297,10 +305,10 @@ int b2b_prov_account_register(struct b2b_ctx *ctx)
 		{ "account.add", "account add",
 		  "USER@DOMAIN password=PW [realm=REALM] [prepaid=yes|no] "
 		  "[balance=AMOUNT] [currency=EUR] [max_calls=N] "
-		  "[emergency_id=NUMBER]",
+		  "[emergency_id=NUMBER] [rate_plan=PLAN]",
 		  "add a subscriber (digest realm = DOMAIN; only HA1 digests "
 		  "are kept); refused if the account exists",
-		  2, 8, account_add_handler, ctx },
+		  2, 9, account_add_handler, ctx },
 		{ "account.del", "account del", "USER@DOMAIN",
 		  "delete a subscriber", 1, 1, account_del_handler, ctx },
 		{ "account.passwd", "account passwd", "USER@DOMAIN PASSWORD",

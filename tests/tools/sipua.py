@@ -6,10 +6,16 @@ and takes the first challenge, which sbcd makes SHA-256 per RFC 8760).
   sipua.py register SERVER LOCAL USER DOMAIN [--password PW] [--alg A]
            [--expires N] [--contact URI] [--no-auth] [--auth-user U]
   sipua.py call SERVER LOCAL USER DOMAIN NUMBER [--password PW] [--alg A]
+           [--talk S] [--wait-bye S]
 
 SERVER and LOCAL are ADDR:PORT.  Every message received is printed to
 stdout, each followed by a line "----".  Exit status 0 when the final
 answer to the (last) request was 2xx, 1 otherwise, 2 on a timeout.
+
+With --wait-bye S a call is not hung up: sipua waits up to S seconds for
+the other side's BYE, answers it 200 and prints the wall-clock times the
+200 to the INVITE and the BYE arrived, as "time 200 T" and "time BYE T"
+(seconds since the epoch); exit status 2 when no BYE came.
 """
 import argparse
 import hashlib
@@ -153,6 +159,32 @@ a=rtpmap:0 PCMU/8000
 """
 
 
+def wait_bye(ua, seconds):
+    """Answer the first BYE received within SECONDS with 200."""
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            data, _ = ua.sock.recvfrom(65535)
+        except socket.timeout:
+            continue
+        now = time.time()
+        text = data.decode(errors="replace")
+        if not text.startswith("BYE "):
+            continue
+        print(text.rstrip("\r\n"))
+        print("----")
+        print("time BYE %.3f" % now, flush=True)
+        head = text.split("\r\n\r\n", 1)[0].split("\r\n")
+        keep = [l for l in head[1:] if l.split(":", 1)[0].strip().lower()
+                in ("via", "v", "from", "f", "to", "t", "call-id", "i",
+                    "cseq")]
+        ua.send("SIP/2.0 200 OK\n%s\nContent-Length: 0\n\n" %
+                "\n".join(keep))
+        return 0
+    print("timeout waiting for a BYE")
+    return 2
+
+
 def do_call(ua):
     a = ua.args
     uri = "sip:%s@%s:%d" % (a.number, ua.server[0], ua.server[1])
@@ -170,11 +202,15 @@ def do_call(ua):
         auth = ua.authorization(headers, status, "INVITE", uri)
         ua.request("INVITE", uri, to, extra + auth, body)
         status, headers = ua.receive("INVITE")
+    answered = time.time()
     if not 200 <= status < 300:
         return 1
     to_tagged = header(headers, "to")[0]
     remote = re.search(r"<([^>]+)>", header(headers, "contact")[0]).group(1)
     ua.request("ACK", remote, to_tagged, "", cseq=ua.cseq)
+    if a.wait_bye is not None:
+        print("time 200 %.3f" % answered, flush=True)
+        return wait_bye(ua, a.wait_bye)
     time.sleep(a.talk)
     ua.request("BYE", remote, to_tagged, "")
     status, _ = ua.receive("BYE")
@@ -196,6 +232,8 @@ def main():
     p.add_argument("--no-auth", action="store_true")
     p.add_argument("--auth-user", help="digest username, if not USER")
     p.add_argument("--talk", type=float, default=0.5)
+    p.add_argument("--wait-bye", type=float,
+                   help="wait this long for the other side's BYE")
     args = p.parse_args()
     ua = UA(args)
     sys.exit(do_register(ua) if args.mode == "register" else do_call(ua))

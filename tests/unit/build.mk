@@ -96,7 +96,8 @@ test_rating_SRCS := $(RATING_TEST_SRCS)
 test_rating_PKGS := jansson libconfig
 test_rating_LIBS := $(LMDB_LIBS)
 
-CREDIT_TEST_SRCS := b2bua/credit_ctl.c b2bua/rates_ctl.c b2bua/rates_csv.c \
+CREDIT_TEST_SRCS := b2bua/credit_ctl.c b2bua/credit_reserve.c \
+	b2bua/rates_ctl.c b2bua/rates_csv.c \
 	b2bua/money.c b2bua/provision.c b2bua/provision_peer.c \
 	b2bua/provision_route.c b2bua/provision_account.c \
 	b2bua/ctl_registry.c tests/unit/credit_fixture.c $(RATING_TEST_SRCS)
@@ -148,3 +149,9 @@ test_gw_monitor_PKGS := sofia-sip-ua
 UNIT_TESTS += test_dp_status
 test_dp_status_SRCS := b2bua/dp_status.c b2bua/ctl_registry.c
 test_dp_status_PKGS := jansson sofia-sip-ua
+
+# prepaid calls: reservations shared by an account's calls, cut-off time
+UNIT_TESTS += test_credit_call
+test_credit_call_SRCS := b2bua/credit_reserve.c $(RATING_TEST_SRCS)
+test_credit_call_PKGS := jansson libconfig sofia-sip-ua
+test_credit_call_LIBS := $(LMDB_LIBS)
