@@ -7,6 +7,7 @@
 #   make demo       build, start the lab and the daemons, show sbcctl status
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds
 #   make bench-dataplane  dataplane figures (bench/README.md)
+#   make bench-b2bua      calls per second, concurrent calls, memory per call
 #
 # Quiet unless V=1.  Objects live in $(BUILD)/<dir>/, so the ASan build
 # (build-asan/) never mixes with the normal one.
@@ -52,6 +53,7 @@ include ctl/build.mk
 include tests/unit/build.mk
 include tests/fuzz/build.mk
 include bench/build.mk
+include bench/b2bua.mk
 include tests/tools/build.mk
 
 PROGS := $(BUILD)/sbcd $(BUILD)/sbc-dataplane $(BUILD)/sbcctl

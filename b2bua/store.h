@@ -233,6 +233,11 @@ struct store_txn *store_txn_begin(struct store *st, bool write);
  * transaction is aborted instead and that error is returned, so nothing of
  * a half-done change is ever committed.
  *
+ * A transaction that wrote only dialogs and CDRs skips LMDB's flush of the
+ * meta page (see txn_wrote() in store.c): consistent and safe against an
+ * sbcd crash; a machine crash may undo that last commit until the next one.
+ * Any other write (money, provisioning, registrations) is fully durable.
+ *
  * @return 0, -ENOSPC (store full), -EIO, or the error an earlier write
  * operation in @txn returned.
  */
