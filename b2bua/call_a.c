@@ -270,7 +270,6 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 		snprintf(call->account, sizeof(call->account), "%s", acct.id);
 		snprintf(call->caller, sizeof(call->caller), "%s", acct.user);
 	}
-	nua_respond(nh, SIP_100_TRYING, TAG_END());
 	log_info("call %s: INVITE from peer %s (%s) to %s", call->id,
 		 peer->name, realm->cfg->name,
 		 sip->sip_request->rq_url->url_user ?

@@ -36,6 +36,7 @@
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_tag.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "call.h"
 #include "dialplan.h"
@@ -62,6 +63,7 @@
 #define SHUTDOWN_WAIT_MS 2000
 
 #define URL_MAX 96
+#define UDP_BUFFER (4 << 20)	/* bytes, each way, per SIP UDP socket */
 
 static void on_event(nua_event_t event, int status, char const *phrase,
 		     nua_t *nua, nua_magic_t *magic, nua_handle_t *nh,
@@ -151,6 +153,9 @@ static int realm_init(struct b2b_ctx *ctx, struct b2b_sip_realm *realm,
 	realm->nua = nua_create(ctx->root, on_event, (nua_magic_t *)realm,
 		NUTAG_URL(urls[0]),
 		TAG_IF(n > 1, NUTAG_SIPS_URL(urls[1])),
+		/* the kernel's 208 KiB default drops INVITEs in bursts */
+		TPTAG_UDP_RMEM(UDP_BUFFER),
+		TPTAG_UDP_WMEM(UDP_BUFFER),
 		TAG_END());
 	if (!realm->nua) {
 		log_err("realm %s: cannot bind %s%s%s", cfg->name, urls[0],
