@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -147,6 +148,47 @@ static void assert_absent(struct fx *fx, const char *local, uint16_t port)
 	uint32_t slot, epoch;
 
 	assert_int_equal(ft_index_lookup(fx->ix, &key, &slot, &epoch), -ENOENT);
+}
+
+/* The bulk lookup agrees with one-by-one lookups on a burst of hits and misses. */
+static void test_lookup_bulk(void **state)
+{
+	struct fx *fx = *state;
+	struct ft_index_key keys[FT_INDEX_BULK];
+	const struct ft_index_key *kp[FT_INDEX_BULK];
+	uint32_t slot[FT_INDEX_BULK], epoch[FT_INDEX_BULK];
+	uint64_t hits = 0;
+	unsigned want = 0;
+
+	/* even ports are flows, odd ports are not */
+	for (uint16_t i = 0; i < FT_INDEX_BULK / 2; i++)
+		put(fx, "203.0.113.9", (uint16_t)(20000 + 4 * i));
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), FT_INDEX_BULK / 2);
+	memset(keys, 0, sizeof(keys));
+	for (unsigned i = 0; i < FT_INDEX_BULK; i++) {
+		keys[i].ep = ep("203.0.113.9", (uint16_t)(20000 + 2 * i));
+		kp[i] = &keys[i];
+	}
+	assert_int_equal(ft_index_lookup_bulk(fx->ix, kp, FT_INDEX_BULK, &hits,
+					      slot, epoch), FT_INDEX_BULK / 2);
+	for (unsigned i = 0; i < FT_INDEX_BULK; i++) {
+		uint32_t s1, e1;
+		int rc = ft_index_lookup(fx->ix, &keys[i].ep, &s1, &e1);
+		bool hit = (hits >> i) & 1;
+
+		assert_int_equal(hit, rc == 0);
+		assert_int_equal(hit, i % 2 == 0);
+		if (hit) {
+			assert_int_equal(slot[i], s1);
+			assert_int_equal(epoch[i], e1);
+			want++;
+		}
+	}
+	assert_int_equal(want, FT_INDEX_BULK / 2);
+	assert_int_equal(ft_index_lookup_bulk(fx->ix, kp, 0, &hits, slot,
+					      epoch), -EINVAL);
+	assert_int_equal(ft_index_lookup_bulk(fx->ix, kp, FT_INDEX_BULK + 1,
+					      &hits, slot, epoch), -EINVAL);
 }
 
 static void test_rebuild_on_attach(void **state)
@@ -310,6 +352,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rebuild_on_attach, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_bulk, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_many, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_overflow_rebuilds,
