@@ -159,12 +159,7 @@ int b2b_call_ctl_register(struct b2b_ctx *ctx)
 		{ "sip.stats", "show sip", NULL,
 		  "call counters of the SIP core", 0, 0, stats_handler, ctx },
 	};
-	int rc;
 
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		rc = ctl_registry_add(ctx->ctl_reg, &cmds[i]);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return ctl_registry_add_all(ctx->ctl_reg, cmds,
+				    sizeof(cmds) / sizeof(cmds[0]));
 }

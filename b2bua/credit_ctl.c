@@ -369,6 +369,7 @@ int b2b_credit_register(struct b2b_ctx *ctx)
 	};
 	int rc;
 
-	rc = b2b_prov_add_commands(ctx, cmds, sizeof(cmds) / sizeof(cmds[0]));
+	rc = ctl_registry_add_all(ctx->ctl_reg, cmds,
+				  sizeof(cmds) / sizeof(cmds[0]));
 	return rc < 0 ? rc : b2b_rates_ctl_register(ctx);
 }

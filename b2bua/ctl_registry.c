@@ -130,6 +130,19 @@ int ctl_registry_add(struct ctl_registry *reg, const struct ctl_command *cmd)
 	return 0;
 }
 
+int ctl_registry_add_all(struct ctl_registry *reg,
+			 const struct ctl_command *cmds, size_t n)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		rc = ctl_registry_add(reg, &cmds[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 const struct ctl_command *ctl_registry_find(const struct ctl_registry *reg,
 					    const char *method)
 {

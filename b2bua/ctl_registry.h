@@ -96,6 +96,15 @@ void ctl_registry_free(struct ctl_registry *reg);
 int ctl_registry_add(struct ctl_registry *reg, const struct ctl_command *cmd);
 
 /**
+ * ctl_registry_add_all - ctl_registry_add() each of @n commands, in order
+ *
+ * Return: 0, or the first error of ctl_registry_add() (the commands before
+ * it stay registered; a failed daemon start frees the whole registry).
+ */
+int ctl_registry_add_all(struct ctl_registry *reg,
+			 const struct ctl_command *cmds, size_t n);
+
+/**
  * ctl_registry_find - look a command up by method name
  *
  * Return: the registered command (owned by @reg), or NULL.

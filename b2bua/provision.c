@@ -378,18 +378,6 @@ int b2b_prov_list(struct b2b_ctx *ctx, enum store_db db,
 	return ctl_reply_set_result(rep, w.arr);
 }
 
-int b2b_prov_add_commands(struct b2b_ctx *ctx, const struct ctl_command *cmds,
-			  size_t n)
-{
-	int rc;
-
-	for (size_t i = 0; i < n; i++) {
-		rc = ctl_registry_add(ctx->ctl_reg, &cmds[i]);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
 
 int b2b_provision_init(struct b2b_ctx *ctx)
 {

@@ -319,5 +319,6 @@ int b2b_prov_account_register(struct b2b_ctx *ctx)
 		  account_list_handler, ctx },
 	};
 
-	return b2b_prov_add_commands(ctx, cmds, sizeof(cmds) / sizeof(cmds[0]));
+	return ctl_registry_add_all(ctx->ctl_reg, cmds,
+				    sizeof(cmds) / sizeof(cmds[0]));
 }

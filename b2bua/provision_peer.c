@@ -227,5 +227,6 @@ int b2b_prov_peer_register(struct b2b_ctx *ctx)
 		  "trusted peers", 0, 0, peer_list_handler, ctx },
 	};
 
-	return b2b_prov_add_commands(ctx, cmds, sizeof(cmds) / sizeof(cmds[0]));
+	return ctl_registry_add_all(ctx->ctl_reg, cmds,
+				    sizeof(cmds) / sizeof(cmds[0]));
 }

@@ -141,9 +141,6 @@ int b2b_prov_delete(struct b2b_ctx *ctx,
 int b2b_prov_list(struct b2b_ctx *ctx, enum store_db db,
 		  json_t *(*to_json)(const void *rec), struct ctl_reply *rep);
 
-/* b2b_prov_add_commands - ctl_registry_add() each of @cmds to ctx->ctl_reg */
-int b2b_prov_add_commands(struct b2b_ctx *ctx, const struct ctl_command *cmds,
-			  size_t n);
 
 /* Each file's commands (provision_peer.c, _route.c, _account.c). */
 int b2b_prov_peer_register(struct b2b_ctx *ctx);

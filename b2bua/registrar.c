@@ -615,11 +615,9 @@ static int commands_add(struct b2b_ctx *ctx)
 		  "remove every registered contact of an AOR", 1, 1,
 		  del_handler, ctx },
 	};
-	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		rc = ctl_registry_add(ctx->ctl_reg, &cmds[i]);
-	return rc;
+	return ctl_registry_add_all(ctx->ctl_reg, cmds,
+				    sizeof(cmds) / sizeof(cmds[0]));
 }
 
 int b2b_registrar_init(struct b2b_ctx *ctx)

@@ -129,12 +129,7 @@ int b2b_status_register(struct b2b_ctx *ctx)
 		  "show or set the log level of the running daemon",
 		  0, 1, log_level_handler, ctx },
 	};
-	int rc;
 
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		rc = ctl_registry_add(ctx->ctl_reg, &cmds[i]);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return ctl_registry_add_all(ctx->ctl_reg, cmds,
+				    sizeof(cmds) / sizeof(cmds[0]));
 }

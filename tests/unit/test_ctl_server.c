@@ -662,6 +662,24 @@ static void test_server_new_errors(void **state)
 	ctl_server_free(NULL);
 }
 
+/* ctl_registry_add_all stops at the first error and reports it. */
+static void test_registry_add_all(void **state)
+{
+	struct fx *fx = *state;
+	const struct ctl_command cmds[] = {
+		{ "all.one", "all one", NULL, "h", 0, 0, errno_handler, NULL },
+		{ "all.two", "all two", NULL, "h", 0, 0, errno_handler, NULL },
+		{ "all.one", "all again", NULL, "h", 0, 0, errno_handler, NULL },
+		{ "all.four", "all four", NULL, "h", 0, 0, errno_handler, NULL },
+	};
+
+	assert_int_equal(ctl_registry_add_all(fx->reg, cmds, 2), 0);
+	assert_non_null(ctl_registry_find(fx->reg, "all.two"));
+	assert_int_equal(ctl_registry_add_all(fx->reg, cmds + 2, 2), -EEXIST);
+	assert_null(ctl_registry_find(fx->reg, "all.four"));
+	assert_int_equal(ctl_registry_add_all(fx->reg, cmds, 0), 0);
+}
+
 static void test_registry(void **state)
 {
 	struct fx *fx = *state;
@@ -818,6 +836,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_socket_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_new_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_registry_add_all, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handle_request, setup, teardown),
 		cmocka_unit_test(test_param_string),
