@@ -24,6 +24,23 @@
 
 /* ---------- shipped files ---------- */
 
+/* The timers and limits the shipped sbc.conf sets, which are the defaults. */
+static void assert_default_timers_limits(const struct cfg *cfg)
+{
+	assert_int_equal(cfg->timers.rtp_timeout, 30);
+	assert_int_equal(cfg->timers.session_expires, 1800);
+	assert_int_equal(cfg->timers.min_se, 90);
+	assert_int_equal(cfg->timers.max_call_duration, 14400);
+	assert_int_equal(cfg->timers.registration_min, 60);
+	assert_int_equal(cfg->timers.registration_max, 3600);
+	assert_int_equal(cfg->timers.gateway_ping, 30);
+	assert_int_equal(cfg->limits.max_calls, 50000);
+	assert_int_equal(cfg->limits.max_cps, 2000);
+	assert_int_equal(cfg->limits.max_registrations, 100000);
+	assert_int_equal(cfg->limits.ctl_max_clients, 16);
+	assert_int_equal(cfg->limits.ctl_max_request, 4194304);
+}
+
 static void test_default_conf_loads(void **state)
 {
 	char err[CFG_ERR_MAX];
@@ -85,18 +102,7 @@ static void test_default_conf_loads(void **state)
 			    "net_af_packet1,iface=dp-carrier");
 	assert_string_equal(cfg->dp.ports[1].realm, "carrier");
 
-	assert_int_equal(cfg->timers.rtp_timeout, 30);
-	assert_int_equal(cfg->timers.session_expires, 1800);
-	assert_int_equal(cfg->timers.min_se, 90);
-	assert_int_equal(cfg->timers.max_call_duration, 14400);
-	assert_int_equal(cfg->timers.registration_min, 60);
-	assert_int_equal(cfg->timers.registration_max, 3600);
-	assert_int_equal(cfg->timers.gateway_ping, 30);
-	assert_int_equal(cfg->limits.max_calls, 50000);
-	assert_int_equal(cfg->limits.max_cps, 2000);
-	assert_int_equal(cfg->limits.max_registrations, 100000);
-	assert_int_equal(cfg->limits.ctl_max_clients, 16);
-	assert_int_equal(cfg->limits.ctl_max_request, 4194304);
+	assert_default_timers_limits(cfg);
 	cfg_free(cfg);
 }
 
@@ -186,18 +192,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->dp.mbufs, 16383);
 	assert_int_equal(cfg->dp.burst, 32);
 	assert_int_equal(cfg->dp.n_ports, 0);
-	assert_int_equal(cfg->timers.rtp_timeout, 30);
-	assert_int_equal(cfg->timers.session_expires, 1800);
-	assert_int_equal(cfg->timers.min_se, 90);
-	assert_int_equal(cfg->timers.max_call_duration, 14400);
-	assert_int_equal(cfg->timers.registration_min, 60);
-	assert_int_equal(cfg->timers.registration_max, 3600);
-	assert_int_equal(cfg->timers.gateway_ping, 30);
-	assert_int_equal(cfg->limits.max_calls, 50000);
-	assert_int_equal(cfg->limits.max_cps, 2000);
-	assert_int_equal(cfg->limits.max_registrations, 100000);
-	assert_int_equal(cfg->limits.ctl_max_clients, 16);
-	assert_int_equal(cfg->limits.ctl_max_request, 4194304);
+	assert_default_timers_limits(cfg);
 	cfg_free(cfg);
 }
 
