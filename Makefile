@@ -122,7 +122,7 @@ DEB_PKGS := build-essential pkg-config \
 	libsofia-sip-ua-dev libdpdk-dev dpdk dpdk-dev libsrtp2-dev libssl-dev \
 	libconfig-dev liblmdb-dev lmdb-utils libjansson-dev libedit-dev \
 	libcmocka-dev libnftnl-dev libmnl-dev \
-	iproute2 iputils-ping ethtool nftables sip-tester baresip tcpdump procps psmisc socat python3 \
+	iproute2 iputils-ping ethtool nftables sip-tester baresip tcpdump procps psmisc socat python3 openssl \
 	clang libclang-rt-14-dev
 
 # Idempotent: installs only when a package is missing.

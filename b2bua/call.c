@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 
 #include "call_media.h"
@@ -49,6 +50,7 @@ static void call_free(struct b2b_call *call)
 
 	b2b_call_timer_stop(call);
 	b2b_credit_call_stop(call);
+	b2b_acct_policy_stop(call);
 	b2b_media_call_end(call);
 	if (call->a.has_saved)
 		nua_destroy_event(call->a.saved);
@@ -185,6 +187,7 @@ void b2b_call_end(struct b2b_call *call, const char *reason, const char *side)
 	call->end_ms = b2b_now_ms();
 	b2b_call_timer_stop(call);
 	b2b_credit_call_stop(call);
+	b2b_acct_policy_stop(call);
 	snprintf(call->reason, sizeof(call->reason), "%s", reason);
 	snprintf(call->side, sizeof(call->side), "%s", side);
 	calls->n_active--;
@@ -231,6 +234,10 @@ static void on_invite_response(struct b2b_leg *leg, int status,
 
 	if (status >= 200 && status < 300)
 		leg->need_ack = true;
+	/* a reliable provisional response (RFC 3262): PRACKed here, per leg */
+	if (status > 100 && status < 200 && sip && sip->sip_rseq &&
+	    !call->ended)
+		b2b_call_prack_send(leg, sip);
 	if (leg == &call->b && !call->b.answered && !leg->relaying) {
 		b2b_call_b_response(call, status, phrase, sip);
 		return;
@@ -239,14 +246,22 @@ static void on_invite_response(struct b2b_leg *leg, int status,
 }
 
 /*
- * A response Sofia-SIP made up itself (no message) to an in-dialog request
- * on a confirmed leg: 503 is a transport error, 408 no answer at all.  The
- * leg's peer or its connection is gone (RFC 5057 section 5.1; for a session
+ * nta marks the responses it makes up itself with this parser flag
+ * (NTA_INTERNAL_MSG in Sofia-SIP's private nta_internal.h); nua hands them
+ * on as if received, e.g. a 503 when a TCP or TLS connection is refused.
+ */
+#define NTA_INTERNAL_FLAG (1 << 15)
+
+/*
+ * A response Sofia-SIP made up itself (no message, or one nta flagged) to
+ * an in-dialog request on a confirmed leg: 503 is a transport error, 408
+ * no answer at all.  The leg's peer or its connection is gone (RFC 5057 section 5.1; for a session
  * refresh, RFC 4028 section 10).
  */
 static void check_lost(struct b2b_leg *leg, int status, sip_t const *sip)
 {
-	if (sip || !leg->answered || leg->call->ended)
+	if ((sip && !(sip->sip_flags & NTA_INTERNAL_FLAG)) ||
+	    !leg->answered || leg->call->ended)
 		return;
 	if (status == 503)
 		b2b_call_leg_lost(leg, "transport failure", true);
@@ -263,7 +278,11 @@ void b2b_call_event(struct b2b_sip_realm *realm, nua_event_t event,
 	if (!leg) {
 		if (event == nua_i_invite)
 			b2b_call_incoming(realm, nh, sip);
-		else if (nh)
+		else if (event == nua_i_refer && status < 200)
+			/* a REFER outside a call has nothing to transfer */
+			nua_respond(nh, SIP_403_FORBIDDEN,
+				    NUTAG_WITH_THIS(realm->nua), TAG_END());
+		if (event != nua_i_invite && nh)
 			nua_handle_destroy(nh);
 		return;
 	}
@@ -272,8 +291,14 @@ void b2b_call_event(struct b2b_sip_realm *realm, nua_event_t event,
 		on_invite_response(leg, status, phrase, sip);
 		check_lost(leg, status, sip);
 		break;
+	case nua_r_refer:
+		/* refused there: no NOTIFY will come for the referrer */
+		if (status >= 300)
+			b2b_leg_other(leg)->refer_event = NULL;
+		/* FALLTHROUGH */
 	case nua_r_update:
 	case nua_r_info:
+	case nua_r_message:
 		b2b_call_relay_response(leg, status, phrase, sip);
 		check_lost(leg, status, sip);
 		break;
@@ -286,7 +311,17 @@ void b2b_call_event(struct b2b_sip_realm *realm, nua_event_t event,
 	case nua_i_invite:
 	case nua_i_update:
 	case nua_i_info:
+	case nua_i_message:
 		b2b_call_relay_request(leg, event, sip);
+		break;
+	case nua_i_prack:
+		b2b_call_prack(leg, status, sip);
+		break;
+	case nua_i_refer:
+		b2b_call_refer(leg, status, sip, tags);
+		break;
+	case nua_i_notify:
+		b2b_call_notify(leg, sip, tags);
 		break;
 	case nua_i_ack:
 		b2b_call_ack(leg, sip);

@@ -9,11 +9,14 @@
  *                 nua event dispatcher for calls
  *   call_a.c      leg A: policy for an initial INVITE, answers to the caller
  *   call_b.c      leg B: gateways in order, failover, the attempt timer
- *   call_relay.c  in-dialog requests relayed between the legs, ACK, BYE,
- *                 CANCEL, leg termination
+ *   call_relay.c  in-dialog requests relayed between the legs (re-INVITE,
+ *                 UPDATE, INFO, MESSAGE), PRACK, ACK, BYE, CANCEL, leg
+ *                 termination
+ *   call_refer.c  REFER refused or relayed, its NOTIFYs relayed back
  *   call_ctl.c    show calls, show call, kill call, show sip
  *   cdr.c         CDR and dialog records in the store, cdr list
  *   credit_call.c prepaid calls: credit check, reservation, cut-off, debit
+ *   account_policy_call.c  account limits and incoming rules, max duration
  *   call_media.c  SDP through the rewriter, flows, RTP timeout
  *
  * Life of a call: b2b_call_new() on an admitted INVITE; b2b_call_end()
@@ -33,6 +36,7 @@
 #include <sofia-sip/nua.h>
 #include <sofia-sip/su_wait.h>
 
+#include "account_policy.h"
 #include "credit_call.h"
 #include "store.h"
 
@@ -74,6 +78,9 @@ struct b2b_leg {
 	bool relaying;			/* our request here answers the other's saved one */
 	bool need_ack;			/* a 2xx to our INVITE is not ACKed yet */
 	bool answered;			/* dialog confirmed on this leg */
+	sip_event_t *refer_event;	/* Event of the REFER relayed from
+					 * this leg, for its NOTIFYs; NULL
+					 * when none is pending */
 };
 
 /* Attempt status of a gateway skipped because its OPTIONS pings fail. */
@@ -100,6 +107,9 @@ struct b2b_call {
 	char number[STORE_ID_MAX];	/* dialled number */
 	char route[STORE_PREFIX_MAX];
 	unsigned max_forwards;		/* for leg B, already decremented */
+	bool a_100rel;			/* the caller supports 100rel and its
+					 * INVITE has an offer: an 18x with
+					 * the answer goes to it reliably */
 	tagi_t *a_tags;			/* allowed headers of the INVITE, per attempt */
 	struct b2b_cid *cid;		/* caller-ID decision (callerid.h), or NULL */
 	char gateways[STORE_ROUTE_GWS][STORE_GW_MAX];
@@ -117,6 +127,7 @@ struct b2b_call {
 	char reason[STORE_REASON_MAX];
 	char side[STORE_WORD_MAX];
 	struct b2b_call_credit credit;	/* prepaid state (credit_call.h) */
+	struct b2b_call_policy policy;	/* duration limit (account_policy.h) */
 };
 
 TAILQ_HEAD(b2b_call_list, b2b_call);
@@ -253,8 +264,8 @@ void b2b_call_timer_stop(struct b2b_call *call);
 /* call_relay.c ------------------------------------------------------------ */
 
 /**
- * b2b_call_relay_request - relay an in-dialog re-INVITE, UPDATE or INFO
- * received on @leg to the other leg; the answer comes back through
+ * b2b_call_relay_request - relay an in-dialog re-INVITE, UPDATE, INFO or
+ * MESSAGE received on @leg to the other leg; the answer comes back through
  * b2b_call_relay_response()
  */
 void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
@@ -263,6 +274,19 @@ void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
 /* b2b_call_relay_response - a response on @leg to a relayed request. */
 void b2b_call_relay_response(struct b2b_leg *leg, int status,
 			     const char *phrase, sip_t const *sip);
+
+/**
+ * b2b_call_prack_send - PRACK the reliable provisional response @sip to
+ * @leg's INVITE (RFC 3262 section 4); it carries no body, as sbcd asks
+ * for 100rel only when its INVITE has the offer
+ */
+void b2b_call_prack_send(struct b2b_leg *leg, sip_t const *sip);
+
+/**
+ * b2b_call_prack - a PRACK received on @leg (@status >= 200: nua already
+ * answered it): 200 without a body, 488 to an offer in it
+ */
+void b2b_call_prack(struct b2b_leg *leg, int status, sip_t const *sip);
 
 /* b2b_call_ack - ACK received on @leg: ACK the other leg's 2xx. */
 void b2b_call_ack(struct b2b_leg *leg, sip_t const *sip);
@@ -289,6 +313,26 @@ void b2b_call_terminated(struct b2b_leg *leg);
  * @reason: reason for the CDR ("killed by operator", "shutdown")
  */
 void b2b_call_hangup(struct b2b_call *call, const char *reason);
+
+/* call_refer.c ------------------------------------------------------------ */
+
+/**
+ * b2b_call_refer - an in-dialog REFER received on @leg: 403 unless its
+ * realm relays REFER, else sent to the other leg with Refer-To rewritten
+ * (refer.h), the response relayed back by b2b_call_relay_response()
+ * @status: nua's status for the event (>= 200: already answered)
+ * @tags: the event's tags (NUTAG_REFER_EVENT)
+ */
+void b2b_call_refer(struct b2b_leg *leg, int status, sip_t const *sip,
+		    tagi_t const *tags);
+
+/**
+ * b2b_call_notify - a NOTIFY received on @leg (nua answered it) for the
+ * REFER sbcd relayed there: sent on to the leg the REFER came from, with
+ * the sipfrag's status line only
+ */
+void b2b_call_notify(struct b2b_leg *leg, sip_t const *sip,
+		     tagi_t const *tags);
 
 /* call_ctl.c -------------------------------------------------------------- */
 

@@ -11,8 +11,12 @@
  *   registered subscriber? registrar.c yes -> its contacts, no route
  *   request-URI user       number   no  -> 484 (empty) / 404 (not digits)
  *   route                  route.c  no  -> 404 No Route
+ *   account policy         account_policy_call.c  barring, block, PSTN,
+ *                                      quota, call limit, callee's
+ *                                      incoming rules -> 403/480/486
  *   prepaid credit         credit_call.c    no rate -> 403, not enough
- *                                      credit -> 402
+ *                                      credit -> 402 (403 if the realm
+ *                                      says insufficient_credit_status)
  *   gateways in order      call_b.c
  *
  * From this point every outcome ends in a CDR.
@@ -20,14 +24,14 @@
 #include "call.h"
 
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/sip_protos.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
+#include <sofia-sip/sip_util.h>
 
 #include "acl.h"
 #include "call_media.h"
@@ -93,20 +97,6 @@ static void caller_get(sip_t const *sip, char *out, size_t len)
 	    strlen(user) >= len)
 		user = "anonymous";
 	snprintf(out, len, "%s", user);
-}
-
-/* Source address and transport of the request being processed. */
-static int source_get(struct b2b_sip_realm *realm,
-		      const struct sockaddr **src, enum cfg_transport *tp)
-{
-	su_addrinfo_t *ai = msg_addrinfo(nua_current_request(realm->nua));
-
-	if (!ai || !ai->ai_addr)
-		return -EINVAL;
-	*src = ai->ai_addr;
-	*tp = ai->ai_protocol == IPPROTO_TCP ? CFG_TRANSPORT_TCP :
-					       CFG_TRANSPORT_UDP;
-	return 0;
 }
 
 /* Route lookup in a read transaction; copies the gateways into @call. */
@@ -196,6 +186,8 @@ static void call_setup(struct b2b_call *call, sip_t const *sip,
 	}
 	if (rc < 0 && number_route(call, sip) < 0)
 		return;
+	if (b2b_acct_policy_admit(call, acct) < 0)
+		return;
 	if (acct && b2b_credit_call_admit(call, acct) < 0)
 		return;
 	call->a_tags = b2b_hide_tags(call->home, sip);
@@ -220,7 +212,7 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 	struct b2b_call *call;
 	const char *limit;
 
-	if (source_get(realm, &src, &tp) == 0 && ctx->acl)
+	if (b2b_sip_request_source(realm, &src, &tp) == 0 && ctx->acl)
 		peer = b2b_acl_match(ctx->acl, realm->cfg->name, src, tp);
 	if (!peer) {
 		auth = b2b_subscriber_auth(realm, nh, sip, &acct);
@@ -265,6 +257,10 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 	if (sip->sip_from && sip->sip_from->a_tag)
 		snprintf(call->a.remote_tag, sizeof(call->a.remote_tag), "%s",
 			 sip->sip_from->a_tag);
+	/* RFC 3262 section 3: an 18x with the answer may go reliably */
+	call->a_100rel = sip->sip_payload &&
+		(sip_has_feature(sip->sip_supported, "100rel") ||
+		 sip_has_feature(sip->sip_require, "100rel"));
 	caller_get(sip, call->caller, sizeof(call->caller));
 	if (auth == 0) {
 		snprintf(call->account, sizeof(call->account), "%s", acct.id);

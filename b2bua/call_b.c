@@ -153,9 +153,25 @@ static int attempt_start(struct b2b_call *call, const char *text,
 		su_timer_set(call->timer, on_timeout, (su_timer_arg_t *)call);
 	log_info("call %s: INVITE to %s (peer %s, realm %s)", call->id, text,
 		 peer->name, realm->cfg->name);
+	/* 100rel only with the offer here: a reliable 18x then brings at
+	 * most the answer, and sbcd's PRACK needs no body (call_relay.c) */
 	nua_invite(b->nh, NUTAG_URL(uri), SIPTAG_MAX_FORWARDS_STR(mf),
+		   SIPTAG_SUPPORTED_STR(tl_find(tags, siptag_payload) ?
+					"timer, 100rel" : "timer"),
 		   TAG_NEXT(tags));
 	return 0;
+}
+
+/* A TLS hop leaves from the realm's own tls socket (sip.h). */
+static bool tls_reachable(struct b2b_call *call, const char *text,
+			  const struct b2b_gateway *gw,
+			  const struct b2b_sip_realm *realm)
+{
+	if (gw->transport != CFG_TRANSPORT_TLS || realm->tls)
+		return true;
+	log_warn("call %s: %s is tls but realm %s has no tls socket: skipped",
+		 call->id, text, realm->cfg->name);
+	return false;
 }
 
 /* Can gateway @text be used?  Fills @gw, @peer and @realm. */
@@ -169,11 +185,6 @@ static bool gateway_usable(struct b2b_call *call, const char *text,
 	if (b2b_gateway_parse(text, gw) < 0 ||
 	    b2b_gateway_sockaddr(gw, &ss) < 0) {
 		log_warn("call %s: gateway '%s' does not parse: skipped",
-			 call->id, text);
-		return false;
-	}
-	if (gw->transport == CFG_TRANSPORT_TLS) {
-		log_warn("call %s: gateway %s: tls not supported yet: skipped",
 			 call->id, text);
 		return false;
 	}
@@ -191,7 +202,7 @@ static bool gateway_usable(struct b2b_call *call, const char *text,
 			 (*peer)->realm);
 		return false;
 	}
-	return true;
+	return tls_reachable(call, text, gw, *realm);
 }
 
 /* Is @gw marked down by the OPTIONS monitor?  Then it counts as tried. */
@@ -224,7 +235,8 @@ void b2b_call_try_next(struct b2b_call *call)
 
 		if (call->targets) {
 			if (b2b_subscriber_hop(call, call->next_gateway - 1,
-					       &gw, &sub, &realm) < 0)
+					       &gw, &sub, &realm) < 0 ||
+			    !tls_reachable(call, text, &gw, realm))
 				continue;
 			peer = &sub;
 		} else if (!gateway_usable(call, text, &gw, &peer, &realm) ||
@@ -272,9 +284,17 @@ static int relay_to_a(struct b2b_call *call, int status, const char *phrase,
 	tagi_t *tags = b2b_hide_tags(home, sip);
 	int rc = b2b_media_body(call, &call->b, B2B_MEDIA_RESPONSE, status,
 				sip, tags, home);
+	/* an 18x with the answer goes reliably to a caller that can PRACK
+	 * (RFC 3262 section 3); nua sends it with RSeq and holds a later
+	 * 2xx until the PRACK has come */
+	tagi_t rel[2] = {
+		{ SIPTAG_REQUIRE_STR("100rel") }, { TAG_NEXT(tags) },
+	};
+	bool reliable = status > 100 && status < 200 && call->a_100rel &&
+		tags && tl_find(tags, siptag_payload);
 
 	if (rc == 0)
-		b2b_call_answer_a(call, status, phrase, tags);
+		b2b_call_answer_a(call, status, phrase, reliable ? rel : tags);
 	su_home_deinit(home);
 	return rc;
 }
@@ -296,6 +316,7 @@ static void answered(struct b2b_call *call, int status, const char *phrase,
 			 local->a_tag);
 	b2b_cdr_dialog_put(call);
 	b2b_credit_call_answered(call);
+	b2b_acct_policy_answered(call);
 }
 
 void b2b_call_b_response(struct b2b_call *call, int status,

@@ -25,6 +25,7 @@
 #include "ctl_registry.h"
 #include "ft.h"
 #include "log.h"
+#include "media_policy.h"
 #include "media_ports.h"
 #include "sbcd.h"
 #include "sdp_rewrite.h"
@@ -230,6 +231,7 @@ static void flows_write(struct b2b_call *call)
 				slot_drop(m, cm, i);
 			n = 0;
 		}
+		b2b_media_flows_latch(st, f, n);
 		for (int k = 0; k < n; k++) {
 			/* even: A to B, sent out in B's realm; odd: B to A */
 			const struct cfg_realm *to =
@@ -239,7 +241,6 @@ static void flows_write(struct b2b_call *call)
 			f[k].call_id = id;
 			f[k].pair = cm->slot[i][k ^ 1];
 			f[k].out_port = out_port(call->ctx->cfg, to);
-			f[k].latch = FT_LATCH_FIRST;
 			rc = ft_flow_put(m->ft, cm->slot[i][k], &f[k]);
 			if (rc < 0)
 				log_err("call %s: flow %u.%d not written: %s",
@@ -508,6 +509,7 @@ static void ep_text(const struct ft_endpoint *ep, char *buf, size_t len)
 static const char *kind_name(uint8_t kind)
 {
 	return kind == FT_KIND_RTCP ? "rtcp" :
+	       kind == FT_KIND_MSRP ? "msrp" :
 	       kind == FT_KIND_RTP_RTCP_MUX ? "rtp+rtcp" : "rtp";
 }
 
@@ -530,8 +532,11 @@ static json_t *flow_json(const struct b2b_call *call, unsigned i, unsigned k)
 	for (unsigned d = 0; d < FT_DROP_COUNT; d++)
 		drops += st.drops[d];
 	ep_text(&f.local, local, sizeof(local));
-	ep_text(st.latched.family ? &st.latched : &pair.dst, peer,
-		sizeof(peer));
+	if (f.kind == FT_KIND_MSRP)	/* where the relay connects, if it does */
+		ep_text(&f.msrp.peer, peer, sizeof(peer));
+	else
+		ep_text(st.latched.family ? &st.latched : &pair.dst, peer,
+			sizeof(peer));
 	o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}",
 		"stream", (int)i, "dir", k & 1 ? "B->A" : "A->B",
 		"kind", kind_name(f.kind),
@@ -588,11 +593,13 @@ static int stats_handler(void *arg, const json_t *params,
 	for (unsigned i = 0; realms && i < ctx->cfg->n_realms; i++) {
 		const struct cfg_realm *r = &ctx->cfg->realms[i];
 
-		json_array_append_new(realms, json_pack("{s:s, s:i, s:i}",
-			"realm", r->name,
+		json_array_append_new(realms, json_pack(
+			"{s:s, s:i, s:i, s:s, s:i}", "realm", r->name,
 			"ports_in_use", (int)b2b_ports_in_use(m->ports[i]),
 			"ports",
-			(int)(r->media_port_max - r->media_port_min + 1)));
+			(int)(r->media_port_max - r->media_port_min + 1),
+			"latching", cfg_latching_name(r->latching),
+			"rtp_timeout", (int)r->rtp_timeout));
 	}
 	return ctl_reply_set_result(rep, json_pack("{s:i, s:i, s:i, s:o}",
 		"flows_in_use", (int)m->flows,
@@ -614,52 +621,74 @@ int b2b_media_register(struct b2b_ctx *ctx)
 
 /* RTP timeout ----------------------------------------------------------- */
 
-/* no packet for @limit ns on any stream of the call that is not on hold */
-static bool media_silent(const struct b2b_call *call, uint64_t now,
-			 uint64_t limit)
+/*
+ * When each leg's peer was last heard on the streams not on hold: its last
+ * packet, or when the stream's flows were last written.  false when every
+ * stream is on hold (or none is relayed): the call is not timed.
+ */
+static bool media_heard(const struct b2b_call *call, uint64_t heard[2])
 {
 	const struct b2b_call_media *cm = call->media;
 	const struct ft *ft = call->ctx->media->ft;
 	bool any = false;
 
+	heard[0] = heard[1] = 0;
 	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++) {
 		const struct b2b_sdp_stream *s = &cm->sdp->stream[i];
-		uint64_t last = cm->since_ns[i];
 
-		if (!cm->n_slots[i] || s->end[0].hold || s->end[1].hold)
+		/* an MSRP session may be silent for as long as it likes */
+		if (!cm->n_slots[i] || s->end[0].hold || s->end[1].hold ||
+		    s->kind == B2B_SDP_MSRP)
 			continue;
 		any = true;
+		for (unsigned side = 0; side < 2; side++)
+			if (cm->since_ns[i] > heard[side])
+				heard[side] = cm->since_ns[i];
+		/* slot k receives from leg A's peer when k is even */
 		for (unsigned k = 0; k < cm->n_slots[i]; k++) {
 			struct ft_stats st;
 
 			if (ft_flow_stats(ft, cm->slot[i][k], &st) == 0 &&
-			    st.last_ns > last)
-				last = st.last_ns;
+			    st.last_ns > heard[k & 1])
+				heard[k & 1] = st.last_ns;
 		}
-		if (last >= now || now - last < limit)
-			return false;
 	}
 	return any;
 }
 
+/* hang up answered calls whose peer on one leg was silent too long */
 static void sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
 	struct b2b_ctx *ctx = (struct b2b_ctx *)arg;
-	uint64_t limit = (uint64_t)ctx->cfg->timers.rtp_timeout * NS_PER_S;
 	uint64_t now = mono_ns();
 	struct b2b_call *call, *next;
 
 	(void)magic;
 	(void)t;
 	for (call = TAILQ_FIRST(&ctx->calls->list); call; call = next) {
+		const struct b2b_sdp_state *st;
+		uint64_t heard[2];
+		uint32_t limit[2];
+		char reason[64];
+		int side;
+
 		next = TAILQ_NEXT(call, link);
 		if (call->ended || call->state != B2B_CALL_CONFIRMED ||
 		    !call->media || !call->media->sdp ||
-		    !media_silent(call, now, limit))
+		    !media_heard(call, heard))
 			continue;
-		log_notice("call %s: no media for %u s: hanging up", call->id,
-			   ctx->cfg->timers.rtp_timeout);
-		b2b_call_hangup(call, "rtp timeout");
+		st = call->media->sdp;
+		limit[B2B_SDP_A] = st->leg[B2B_SDP_A].realm->rtp_timeout;
+		limit[B2B_SDP_B] = st->leg[B2B_SDP_B].realm->rtp_timeout;
+		side = b2b_media_timed_out(limit, heard, now);
+		if (side < 0)
+			continue;
+		log_notice("call %s: no media from leg %s (realm %s) for %u s: "
+			   "hanging up", call->id, side == B2B_SDP_A ? "A" : "B",
+			   st->leg[side].realm->name, limit[side]);
+		snprintf(reason, sizeof(reason), "rtp timeout (%s)",
+			 st->leg[side].realm->name);
+		b2b_call_hangup(call, reason);
 	}
 }
 
@@ -681,6 +710,15 @@ static void stale_free(struct b2b_media *m, const char *name)
 	if (n)
 		log_notice("flow table %s: freed %u flows of a previous sbcd",
 			   name, n);
+}
+
+/* whether some realm times its peers out (media_policy.h) */
+static bool any_timeout(const struct cfg *cfg)
+{
+	for (unsigned i = 0; i < cfg->n_realms; i++)
+		if (cfg->realms[i].rtp_timeout)
+			return true;
+	return false;
 }
 
 int b2b_media_init(struct b2b_ctx *ctx)
@@ -713,7 +751,7 @@ int b2b_media_init(struct b2b_ctx *ctx)
 			goto err;
 		}
 	}
-	if (cfg->timers.rtp_timeout) {
+	if (any_timeout(cfg)) {
 		m->sweep = su_timer_create(su_root_task(ctx->root), SWEEP_MS);
 		if (!m->sweep ||
 		    su_timer_run(m->sweep, sweep, (su_timer_arg_t *)ctx) < 0) {

@@ -26,18 +26,20 @@
  *    flows (b2b_sdp_flows()) are written to the flow table: a slot per
  *    direction (and per RTCP direction without rtcp-mux), each the other's
  *    pair, sent out of the dataplane port that owns the receiving leg's
- *    realm (the first in dataplane.ports), latching on the first packet
- *    (FT_LATCH_FIRST; the SBC sends where the peer really sends from, for
- *    NAT).  A later answer puts the same slots again (counters kept).
+ *    realm (the first in dataplane.ports), each latching as the realm of
+ *    the leg whose peer sends into it says (media_policy.h; the SBC sends
+ *    where the peer really sends from, for NAT).  A later answer puts the
+ *    same slots again (counters kept).
  *    A failed re-INVITE or UPDATE restores the last agreed session by
  *    rewriting its offer and answer again (sdp_rewrite.h).
  *  - b2b_media_call_end() deletes and frees the call's slots and releases
  *    its ports, however the call ended; the totals go to the CDR first.
- *  - RTP timeout (timers.rtp_timeout, 0 = off): once a second every
- *    answered call is checked; when none of its streams that are not on
- *    hold (both directions sendrecv) has had a packet for that long since
- *    its flows were last written, both legs get BYE and the CDR says
- *    "rtp timeout".
+ *  - RTP timeout (each realm's rtp_timeout, 0 = off; media_policy.h):
+ *    once a second every answered call is checked; when the peer of one
+ *    leg has sent nothing on the streams that are not on hold (both
+ *    directions sendrecv) for its realm's timeout since their flows were
+ *    last written, both legs get BYE and the CDR says "rtp timeout
+ *    (REALM)".
  *
  * Error statuses for a request's offer (sdp_rewrite.h): 400 syntax or size,
  * 488 not acceptable, 503 media ports exhausted, 500 otherwise.  An answer

@@ -1,8 +1,10 @@
 /*
  * In-dialog traffic between the legs of a call: re-INVITE (hold, resume,
- * codec change), UPDATE and INFO from either side are relayed to the other
- * leg and its final response relayed back to the saved request (the SDP
- * offer/answer travels as an opaque body); ACK follows a relayed 2xx;
+ * codec change), UPDATE, INFO (e.g. DTMF as application/dtmf-relay) and
+ * MESSAGE (RFC 3428 inside a dialog) from either side are relayed to the
+ * other leg with their body and Content-Type, and its final response
+ * relayed back to the saved request (the SDP offer/answer goes through
+ * call_media.c, other bodies cross as they are); ACK follows a relayed 2xx;
  * BYE and CANCEL end the call and tear the other leg down.  An UPDATE
  * without a body is a session refresh of that leg alone (RFC 4028) and is
  * answered here.  A leg that dies under the call (its session timer
@@ -11,9 +13,21 @@
  * One request at a time crosses per direction: a second one while the
  * first is pending gets 491 (RFC 3261 section 14.2 for re-INVITE; RFC 3311
  * section 5.2 for UPDATE), which the sender retries.
+ *
+ * PRACK (RFC 3262) is per leg, never relayed: sbcd PRACKs each reliable
+ * provisional response it receives itself, and answers the PRACKs for the
+ * ones it sends.  sbcd asks for 100rel only in an INVITE that carries the
+ * offer (a bodiless re-INVITE goes out with Supported: timer alone), so a
+ * reliable 18x brings at most the answer and the PRACK needs no body; an
+ * offer in a PRACK it receives (section 5 allows one after the first
+ * exchange) is refused with 488, since the other leg has no PRACK to carry
+ * it; the reliable response is acknowledged all the same, but a 2xx nua
+ * holds for that PRACK (the callee answered first) is never sent.
  */
 #include "call.h"
 #include "call_media.h"
+
+#include <stdio.h>
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
@@ -95,12 +109,44 @@ void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
 	log_debug("call %s: relaying %s from leg %s", call->id,
 		  nua_event_name(event), leg == &call->a ? "A" : "B");
 	if (event == nua_i_invite)
-		nua_invite(other->nh, TAG_NEXT(tags));
+		nua_invite(other->nh, TAG_IF(!sip->sip_payload,
+			   SIPTAG_SUPPORTED_STR("timer")), TAG_NEXT(tags));
 	else if (event == nua_i_update)
 		nua_update(other->nh, TAG_NEXT(tags));
+	else if (event == nua_i_message)
+		nua_message(other->nh, TAG_NEXT(tags));
 	else
 		nua_info(other->nh, TAG_NEXT(tags));
 	su_home_deinit(home);
+}
+
+void b2b_call_prack_send(struct b2b_leg *leg, sip_t const *sip)
+{
+	char rack[48];
+
+	if (!leg->nh || !sip->sip_rseq || !sip->sip_cseq)
+		return;
+	/* RAck: response-num CSeq-num Method (RFC 3262 section 7.2) */
+	snprintf(rack, sizeof(rack), "%lu %lu INVITE",
+		 (unsigned long)sip->sip_rseq->rs_response,
+		 (unsigned long)sip->sip_cseq->cs_seq);
+	nua_prack(leg->nh, SIPTAG_RACK_STR(rack), TAG_END());
+}
+
+void b2b_call_prack(struct b2b_leg *leg, int status, sip_t const *sip)
+{
+	nua_t *nua = leg->realm->nua;
+
+	if (status >= 200)
+		return;
+	if (sip && sip->sip_payload && sip->sip_payload->pl_len) {
+		log_notice("call %s: offer in PRACK from leg %s refused",
+			   leg->call->id, leg == &leg->call->a ? "A" : "B");
+		nua_respond(leg->nh, 488, "Offer in PRACK Not Supported",
+			    NUTAG_WITH_THIS(nua), TAG_END());
+		return;
+	}
+	nua_respond(leg->nh, SIP_200_OK, NUTAG_WITH_THIS(nua), TAG_END());
 }
 
 void b2b_call_relay_response(struct b2b_leg *leg, int status,

@@ -1,8 +1,8 @@
 /*
  * Call records in the store: the CDR of every ended call (with, in the same
- * transaction, the debit of a prepaid call and its audit record, and the
- * removal of its dialog record), the dialog record of an answered call,
- * and cdr.list for operators.
+ * transaction, the debit of a prepaid call and its audit record, the
+ * caller's month usage, and the removal of its dialog record), the dialog
+ * record of an answered call, and cdr.list for operators.
  */
 #include "cdr.h"
 
@@ -81,6 +81,8 @@ int b2b_cdr_write(struct b2b_call *call)
 		goto err;
 	}
 	rc = b2b_credit_call_settle(call, txn, cdr.duration_ms, &cdr.cost);
+	if (rc == 0)
+		rc = b2b_acct_policy_settle(call, txn, cdr.duration_ms);
 	if (rc == 0)
 		rc = store_cdr_append(txn, &cdr);
 	if (rc == 0 && call->answer_ms) {

@@ -33,6 +33,7 @@
 #define CFG_PATTERN_MAX 256	/* a rule's regex, NUL included */
 #define CFG_NUMBER_MAX 33	/* a dialled number, NUL included */
 #define CFG_MAX_EMERGENCY 16
+#define CFG_URI_MAX 128		/* a SIP URI setting, NUL included */
 
 enum cfg_transport {
 	CFG_TRANSPORT_UDP,
@@ -44,6 +45,33 @@ enum cfg_srtp_policy {
 	CFG_SRTP_OFF,
 	CFG_SRTP_OPTIONAL,
 	CFG_SRTP_REQUIRED,
+};
+
+/*
+ * Latching (where the SBC sends a realm's peers their media): "off" sends
+ * to the SDP's address, "latch" to the source of the first packet, and
+ * "relatch" also moves when a new source brings a new SSRC.
+ */
+enum cfg_latching {
+	CFG_LATCH_OFF,
+	CFG_LATCH_FIRST,
+	CFG_LATCH_SSRC,
+};
+
+/* The digest challenges a realm sends subscribers (RFC 7616, RFC 8760). */
+enum cfg_digest {
+	CFG_DIGEST_SHA256_MD5,	/* SHA-256, then MD5 */
+	CFG_DIGEST_MD5,		/* MD5 alone, for phones that give up at the
+				 * first algorithm they do not know */
+};
+
+/*
+ * What sbcd does with an in-dialog REFER (RFC 3515) received in a realm:
+ * answer 403, or relay it to the other leg with Refer-To rewritten.
+ */
+enum cfg_refer {
+	CFG_REFER_REFUSE,
+	CFG_REFER_RELAY,
 };
 
 /* Whether a dataplane port hands non-media packets to the kernel (TAP). */
@@ -86,14 +114,26 @@ struct cfg_realm {
 	struct cfg_listen listen[CFG_MAX_LISTEN];
 	unsigned n_listen;
 	struct cfg_ip media_addr;	/* owned by the dataplane */
+	struct cfg_ip msrp_addr;	/* kernel-owned, for the MSRP relay;
+					 * the first sip address when not set */
+	uint16_t msrp_port;		/* the relay's TCP port (RFC 4975) */
+	bool msrp;			/* relayed: dataplane.msrp_sessions > 0 */
 	uint16_t media_port_min;	/* inclusive, even */
 	uint16_t media_port_max;	/* inclusive */
 	enum cfg_srtp_policy srtp;
+	enum cfg_latching latching;	/* of the flows this realm's peers feed */
+	enum cfg_digest digest;
+	enum cfg_refer refer;		/* REFERs this realm's peers send */
+	uint32_t rtp_timeout;		/* seconds this realm's peers may be
+					 * silent, 0 = off; timers.rtp_timeout
+					 * when not set */
 	char tls_cert[CFG_PATH_MAX];	/* required when a listen is tls */
 	char tls_key[CFG_PATH_MAX];
 	/* Numbers dialled in this realm are normalised by these, in order. */
 	struct cfg_dialplan_rule dialplan[CFG_MAX_DIALPLAN];
 	unsigned n_dialplan;
+	/* answer to a prepaid call from this realm without enough credit */
+	uint32_t insufficient_credit_status;	/* 402 or 403 */
 };
 
 struct cfg_dp_port {
@@ -101,6 +141,7 @@ struct cfg_dp_port {
 	char device[CFG_PATH_MAX];	/* PCI address or vdev string */
 	char realm[CFG_NAME_MAX];	/* realm whose media address it owns */
 	struct cfg_ip gateway;		/* next hop; af == 0 when on-link */
+	uint16_t vlan;			/* 802.1Q VID of the media, 0: none */
 	uint16_t rx_queues;
 	enum cfg_exception exception;
 };
@@ -112,6 +153,8 @@ struct cfg_dataplane {
 	uint32_t flow_table_size;	/* entries, power of two */
 	uint32_t mbufs;			/* mbuf pool size */
 	uint16_t burst;			/* rx/tx burst size */
+	uint32_t msrp_sessions;		/* MSRP relay sessions, 0 = no MSRP */
+	uint32_t msrp_max_chunk;	/* bytes of one MSRP chunk's body */
 	struct cfg_dp_port ports[CFG_MAX_DP_PORTS];
 	unsigned n_ports;
 };
@@ -124,6 +167,8 @@ struct cfg_timers {
 	uint32_t registration_min;	/* seconds */
 	uint32_t registration_max;	/* seconds */
 	uint32_t gateway_ping;		/* OPTIONS round, seconds, 0 = off */
+	uint32_t credit_checkpoint;	/* seconds between checkpoints of the
+					 * prepaid calls up, 1-5 */
 };
 
 struct cfg_limits {
@@ -142,6 +187,17 @@ struct cfg_paths {
 	char pid_file[CFG_PATH_MAX];
 };
 
+/* SIP MESSAGE outside calls and prepaid notices (b2bua/message.h). */
+struct cfg_message {
+	uint32_t max_body;		/* bytes; a larger body gets 413 */
+	uint32_t max_pending;		/* relays awaiting an answer at once */
+	char service_uri[CFG_URI_MAX];	/* balance service, "" = none */
+	char balance_keyword[CFG_NAME_MAX];
+	int notify_refused;		/* 1: prepaid call refused */
+	uint32_t notify_before;		/* s before a cut-off, 0 = no warning */
+	int notify_cutoff;		/* 1: prepaid call cut off */
+};
+
 struct cfg_log {
 	enum log_level level;
 };
@@ -155,6 +211,7 @@ struct cfg {
 	struct cfg_dataplane dp;
 	struct cfg_timers timers;
 	struct cfg_limits limits;
+	struct cfg_message message;
 	/* Emergency numbers: identity chosen per RFC 3325 hierarchy, never
 	 * refused for credit or limits.  "911", "112" when not configured. */
 	char emergency[CFG_MAX_EMERGENCY][CFG_NUMBER_MAX];
@@ -190,9 +247,13 @@ void cfg_free(struct cfg *cfg);
 /* cfg_realm_find - the realm called @name, or NULL. */
 const struct cfg_realm *cfg_realm_find(const struct cfg *cfg, const char *name);
 
-/* "udp", "tcp", "tls"; "off", "optional", "required"; "?" if out of range. */
+/*
+ * "udp", "tcp", "tls"; "off", "optional", "required"; "off", "latch",
+ * "relatch"; "?" if out of range.
+ */
 const char *cfg_transport_name(enum cfg_transport t);
 const char *cfg_srtp_name(enum cfg_srtp_policy p);
+const char *cfg_latching_name(enum cfg_latching l);
 
 /**
  * cfg_ip_parse - an IPv4 or IPv6 address in text form to a struct cfg_ip

@@ -1,7 +1,8 @@
 /*
  * Configuration rules that relate several settings, applied after the schema
  * walk has filled struct cfg with values that are each valid on their own:
- * duplicate names and sockets, overlapping media port ranges, TLS material,
+ * duplicate names and sockets, the sockets one SIP stack can bind,
+ * overlapping media port ranges, TLS material,
  * dataplane ports and the realms they serve, timer ordering.
  */
 #include "cfg_pvt.h"
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "dialplan.h"
+#include "sip_transport.h"
 
 /* "realms.[7].sip.[7]", "dataplane.ports.[7]" */
 #define BASE_LEN 48
@@ -65,6 +67,26 @@ static int check_listen(struct cfg_ctx *c, struct cfg *cfg, unsigned ri,
 						    sockname(b, sizeof(b), &o->listen[lj]));
 	}
 	return 0;
+}
+
+/*
+ * What one Sofia-SIP nua can bind (sip_transport.h): sockets grouped by
+ * address, port and tls or not, at most B2B_SIP_URLS groups per realm.
+ */
+static int check_listen_groups(struct cfg_ctx *c, const struct cfg_realm *r,
+			       unsigned ri)
+{
+	char urls[B2B_SIP_URLS][B2B_SIP_URL_MAX], lbase[BASE_LEN], a[96];
+	unsigned bad = 0;
+
+	if (b2b_sip_urls(r, urls, &bad) >= 0)
+		return 0;
+	snprintf(lbase, sizeof(lbase), "realms.[%u].sip.[%u]", ri, bad);
+	return cfg_fail_key(c, lbase, NULL,
+			    "%s: a realm listens on at most %u address:port pairs "
+			    "(one may carry udp and tcp, tls needs its own); "
+			    "this is one more",
+			    sockname(a, sizeof(a), &r->listen[bad]), B2B_SIP_URLS);
 }
 
 /*
@@ -133,6 +155,9 @@ static int check_realm(struct cfg_ctx *c, struct cfg *cfg, unsigned i)
 		if (ret)
 			return ret;
 	}
+	ret = check_listen_groups(c, r, i);
+	if (ret)
+		return ret;
 	return check_dialplan(c, r, base);
 }
 
@@ -155,6 +180,18 @@ static int check_media_addresses(struct cfg_ctx *c, const struct cfg *cfg)
 					return cfg_fail_key(c, base, "media_address",
 							    "%s is also the SIP address of realms.[%u].sip.[%u]",
 							    r->media_addr.text, j, l);
+	}
+	/* the MSRP relay uses kernel sockets: not a dataplane address */
+	for (unsigned i = 0; i < cfg->n_realms; i++) {
+		const struct cfg_realm *r = &cfg->realms[i];
+
+		snprintf(base, sizeof(base), "realms.[%u]", i);
+		for (unsigned j = 0; j < cfg->n_realms; j++)
+			if (cfg_ip_equal(&r->msrp_addr,
+					 &cfg->realms[j].media_addr))
+				return cfg_fail_key(c, base, "msrp_address",
+						    "%s is the media_address of realms.[%u], which the dataplane owns; MSRP needs an address the kernel owns",
+						    r->msrp_addr.text, j);
 	}
 	return 0;
 }
@@ -201,6 +238,29 @@ static int check_dp_port(struct cfg_ctx *c, const struct cfg *cfg, unsigned i)
 	return 0;
 }
 
+/*
+ * A realm without its own rtp_timeout takes timers.rtp_timeout, without
+ * msrp_address its first sip address.
+ */
+static void realm_timeouts(struct cfg_ctx *c, struct cfg *cfg)
+{
+	const config_setting_t *realms = config_setting_lookup(c->root,
+							       "realms");
+
+	for (unsigned i = 0; i < cfg->n_realms; i++) {
+		const config_setting_t *r =
+			config_setting_get_elem(realms, i);
+
+		if (!config_setting_get_member(r, "rtp_timeout"))
+			cfg->realms[i].rtp_timeout = cfg->timers.rtp_timeout;
+		/* the media address is the dataplane's: MSRP is on a kernel
+		 * socket, so it defaults to the realm's signalling address */
+		if (!config_setting_get_member(r, "msrp_address"))
+			cfg->realms[i].msrp_addr = cfg->realms[i].listen[0].addr;
+		cfg->realms[i].msrp = cfg->dp.msrp_sessions > 0;
+	}
+}
+
 static int check_timers(struct cfg_ctx *c, const struct cfg_timers *t)
 {
 	if (t->session_expires < t->min_se)
@@ -210,6 +270,20 @@ static int check_timers(struct cfg_ctx *c, const struct cfg_timers *t)
 		return cfg_fail_key(c, "timers", "registration_min",
 				    "must not exceed registration_max (%u)",
 				    t->registration_max);
+	return 0;
+}
+
+/* message.service_uri, when set, is sip:USER@HOST (RFC 3261 section 19.1). */
+static int check_message(struct cfg_ctx *c, const struct cfg_message *m)
+{
+	const char *u = m->service_uri, *at = strchr(u, '@');
+
+	if (!*u)
+		return 0;
+	if (strncmp(u, "sip:", 4) || !at || at == u + 4 || !at[1] ||
+	    strchr(at + 1, '@') || memchr(u + 4, ':', (size_t)(at - u - 4)))
+		return cfg_fail_key(c, "message", "service_uri",
+				    "\"%.64s\" is not sip:USER@HOST", u);
 	return 0;
 }
 
@@ -230,6 +304,7 @@ int cfg_check(struct cfg_ctx *c, struct cfg *cfg)
 		if (ret)
 			return ret;
 	}
+	realm_timeouts(c, cfg);
 	ret = check_media_addresses(c, cfg);
 	if (ret)
 		return ret;
@@ -238,5 +313,8 @@ int cfg_check(struct cfg_ctx *c, struct cfg *cfg)
 		if (ret)
 			return ret;
 	}
+	ret = check_message(c, &cfg->message);
+	if (ret)
+		return ret;
 	return check_timers(c, &cfg->timers);
 }

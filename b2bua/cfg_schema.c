@@ -88,6 +88,31 @@ static const struct enum_val srtp_policies[] = {
 	{ NULL, 0 },
 };
 
+static const struct enum_val latching_modes[] = {
+	{ "off", CFG_LATCH_OFF },
+	{ "latch", CFG_LATCH_FIRST },
+	{ "relatch", CFG_LATCH_SSRC },
+	{ NULL, 0 },
+};
+
+static const struct enum_val refer_modes[] = {
+	{ "refuse", CFG_REFER_REFUSE },
+	{ "relay", CFG_REFER_RELAY },
+	{ NULL, 0 },
+};
+
+static const struct enum_val on_off[] = {
+	{ "off", 0 },
+	{ "on", 1 },
+	{ NULL, 0 },
+};
+
+static const struct enum_val digest_modes[] = {
+	{ "sha256-md5", CFG_DIGEST_SHA256_MD5 },
+	{ "md5", CFG_DIGEST_MD5 },
+	{ NULL, 0 },
+};
+
 static const struct enum_val exception_modes[] = {
 	{ "auto", CFG_EXCEPTION_AUTO },
 	{ "on", CFG_EXCEPTION_ON },
@@ -154,12 +179,27 @@ static const struct key realm_keys[] = {
 	{ "media_address", K_IP, .req = true, .flags = F_UNICAST,
 	  AT(cfg_realm, media_addr) },
 	{ "media_ports", K_GROUP, .req = true, .sub = media_ports_keys },
+	/* left out: the first sip address, filled in by cfg_check() */
+	{ "msrp_address", K_IP, .flags = F_UNICAST, AT(cfg_realm, msrp_addr) },
+	{ "msrp_port", K_INT, AT(cfg_realm, msrp_port), .min = 1,
+	  .max = 65535, .def = 2855 },
 	{ "srtp", K_ENUM, AT(cfg_realm, srtp), .vals = srtp_policies,
 	  .def = CFG_SRTP_OFF },
+	{ "latching", K_ENUM, AT(cfg_realm, latching), .vals = latching_modes,
+	  .def = CFG_LATCH_FIRST },
+	{ "refer", K_ENUM, AT(cfg_realm, refer), .vals = refer_modes,
+	  .def = CFG_REFER_REFUSE },
+	/* left out: timers.rtp_timeout, filled in by cfg_check() */
+	{ "rtp_timeout", K_INT, AT(cfg_realm, rtp_timeout), .max = 86400 },
+	{ "digest", K_ENUM, AT(cfg_realm, digest), .vals = digest_modes,
+	  .def = CFG_DIGEST_SHA256_MD5 },
 	{ "tls_cert", K_STR, AT(cfg_realm, tls_cert) },
 	{ "tls_key", K_STR, AT(cfg_realm, tls_key) },
 	{ "dialplan", K_LIST, ARRAY(cfg_realm, dialplan, n_dialplan),
 	  .max = CFG_MAX_DIALPLAN, .sub = dialplan_keys },
+	{ "insufficient_credit_status", K_INT,
+	  AT(cfg_realm, insufficient_credit_status), .min = 402, .max = 403,
+	  .def = 402, .note = "402 Payment Required or 403 Forbidden" },
 	{ .name = NULL },
 };
 
@@ -168,6 +208,8 @@ static const struct key dp_port_keys[] = {
 	{ "device", K_STR, .req = true, AT(cfg_dp_port, device) },
 	{ "realm", K_NAME, .req = true, AT(cfg_dp_port, realm) },
 	{ "gateway", K_IP, .flags = F_UNICAST, AT(cfg_dp_port, gateway) },
+	{ "vlan", K_INT, AT(cfg_dp_port, vlan), .max = 4094, .def = 0,
+	  .note = "IEEE 802.1Q: VLAN ids 1-4094; 0 = untagged" },
 	{ "rx_queues", K_INT, AT(cfg_dp_port, rx_queues), .min = 1,
 	  .max = 16, .def = 1 },
 	{ "exception", K_ENUM, AT(cfg_dp_port, exception),
@@ -179,7 +221,7 @@ static const struct key dp_keys[] = {
 	{ "eal_args", K_STRVEC, ARRAY(cfg_dataplane, eal_args, n_eal_args),
 	  .max = CFG_MAX_EAL_ARGS },
 	{ "lcores", K_STR, AT(cfg_dataplane, lcores), .def_str = "0-1",
-	  .charset = "0123456789,-" },
+	  .charset = "0123456789,-@()" },
 	{ "flow_table_size", K_INT, .flags = F_POW2,
 	  AT(cfg_dataplane, flow_table_size), .min = 1024,
 	  .max = 16 * 1024 * 1024, .def = 65536 },
@@ -187,6 +229,11 @@ static const struct key dp_keys[] = {
 	  .max = 16 * 1024 * 1024 - 1, .def = 16383 },
 	{ "burst", K_INT, AT(cfg_dataplane, burst), .min = 1, .max = 256,
 	  .def = 32 },
+	{ "msrp_sessions", K_INT, AT(cfg_dataplane, msrp_sessions),
+	  .max = 100000, .def = 1024 },
+	{ "msrp_max_chunk", K_INT, AT(cfg_dataplane, msrp_max_chunk),
+	  .min = 2048, .max = 16 * 1024 * 1024, .def = 65536,
+	  .note = "RFC 4975 section 7.1.1: receivers take chunks of 2048 bytes" },
 	{ "ports", K_LIST, ARRAY(cfg_dataplane, ports, n_ports),
 	  .max = CFG_MAX_DP_PORTS, .sub = dp_port_keys },
 	{ .name = NULL },
@@ -208,6 +255,9 @@ static const struct key timers_keys[] = {
 	  .min = 1, .max = 7 * 86400, .def = 3600 },
 	{ "gateway_ping", K_INT, AT(cfg_timers, gateway_ping), .max = 3600,
 	  .def = 30 },
+	{ "credit_checkpoint", K_INT, AT(cfg_timers, credit_checkpoint),
+	  .min = 1, .max = 5, .def = 5,
+	  .note = "prepaid calls are checkpointed at least every 5 s" },
 	{ .name = NULL },
 };
 
@@ -225,6 +275,28 @@ static const struct key limits_keys[] = {
 	{ .name = NULL },
 };
 
+/* RFC 3428 section 8: 1300 bytes outside a congestion-controlled transport */
+static const struct key message_keys[] = {
+	{ "max_body", K_INT, AT(cfg_message, max_body), .min = 1,
+	  .max = 65536, .def = 1300 },
+	{ "max_pending", K_INT, AT(cfg_message, max_pending), .min = 1,
+	  .max = 100000, .def = 1024 },
+	{ "service_uri", K_STR, AT(cfg_message, service_uri),
+	  .charset = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		     "0123456789:@.-_+[]" },
+	{ "balance_keyword", K_STR, AT(cfg_message, balance_keyword),
+	  .def_str = "BALANCE",
+	  .charset = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		     "0123456789-_" },
+	{ "notify_refused", K_ENUM, AT(cfg_message, notify_refused),
+	  .vals = on_off, .def = 0 },
+	{ "notify_before", K_INT, AT(cfg_message, notify_before),
+	  .max = 3600, .def = 0 },
+	{ "notify_cutoff", K_ENUM, AT(cfg_message, notify_cutoff),
+	  .vals = on_off, .def = 0 },
+	{ .name = NULL },
+};
+
 static const struct key root_keys[] = {
 	{ "log", K_GROUP, AT(cfg, log), .sub = log_keys },
 	{ "paths", K_GROUP, AT(cfg, paths), .sub = paths_keys },
@@ -233,6 +305,7 @@ static const struct key root_keys[] = {
 	{ "dataplane", K_GROUP, AT(cfg, dp), .sub = dp_keys },
 	{ "timers", K_GROUP, AT(cfg, timers), .sub = timers_keys },
 	{ "limits", K_GROUP, AT(cfg, limits), .sub = limits_keys },
+	{ "message", K_GROUP, AT(cfg, message), .sub = message_keys },
 	{ "emergency_numbers", K_STRVEC, ARRAY(cfg, emergency, n_emergency),
 	  .max = CFG_MAX_EMERGENCY, .charset = "+0123456789" },
 	{ .name = NULL },
@@ -276,10 +349,17 @@ const char *cfg_srtp_name(enum cfg_srtp_policy p)
 	return enum_name(srtp_policies, p);
 }
 
+const char *cfg_latching_name(enum cfg_latching l)
+{
+	return enum_name(latching_modes, l);
+}
+
 /* put_int() stores enum fields as 4-byte integers. */
 _Static_assert(sizeof(enum log_level) == 4 &&
 	       sizeof(enum cfg_transport) == 4 &&
-	       sizeof(enum cfg_srtp_policy) == 4, "enum fields must be 4 bytes");
+	       sizeof(enum cfg_srtp_policy) == 4 &&
+	       sizeof(enum cfg_latching) == 4 &&
+	       sizeof(enum cfg_digest) == 4, "enum fields must be 4 bytes");
 
 /* Store @v into an integer field of @size bytes (2, 4 or 8). */
 static void put_int(char *field, size_t size, long long v)

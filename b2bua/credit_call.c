@@ -13,10 +13,13 @@
 
 #include "call.h"
 #include "credit.h"
+#include "credit_checkpoint.h"
 #include "log.h"
+#include "message.h"
 #include "money.h"
 #include "rating.h"
 #include "sbcd.h"
+#include "sip.h"
 
 /* Answer the caller with a final failure and end the call. */
 static void refuse(struct b2b_call *call, int status, const char *phrase,
@@ -91,10 +94,17 @@ int b2b_credit_call_admit(struct b2b_call *call,
 		return -1;
 	}
 	if (b2b_credit_grant(&cr->rate, available, &max_s, &reserve) < 0) {
+		/* 402 or 403, as the caller's realm says (sbc.conf) */
+		bool forbid = call->a.realm &&
+			call->a.realm->cfg->insufficient_credit_status == 403;
+
 		log_notice("call %s: account %s: insufficient credit",
 			   call->id, call->account);
-		refuse(call, 402, "Payment Required: insufficient credit",
+		refuse(call, forbid ? 403 : 402,
+		       forbid ? "Forbidden: insufficient credit" :
+				"Payment Required: insufficient credit",
 		       "insufficient credit");
+		b2b_message_credit_notice(call, B2B_NOTICE_REFUSED, 0);
 		return -1;
 	}
 	return 0;
@@ -109,6 +119,7 @@ static void on_cutoff(su_root_magic_t *magic, su_timer_t *t,
 	(void)t;
 	log_notice("call %s: credit of %s exhausted after %u s", call->id,
 		   call->account, call->credit.max_s);
+	b2b_message_credit_notice(call, B2B_NOTICE_CUTOFF, 0);
 	b2b_call_hangup(call, B2B_CREDIT_CUTOFF_REASON);
 }
 
@@ -133,6 +144,12 @@ void b2b_credit_call_answered(struct b2b_call *call)
 		return;
 	}
 	cr->reserving = true;
+	/* persisted at once: from here a crash is settled at restart */
+	if (b2b_credit_live_save(call) < 0) {
+		b2b_call_hangup(call, "credit error");
+		return;
+	}
+	b2b_message_credit_answered(call);
 	log_info("call %s: reserved %lld micro-units of %s, %u s max",
 		 call->id, (long long)cr->reserved, call->account, cr->max_s);
 	if (cr->max_s == UINT32_MAX)
@@ -148,6 +165,7 @@ void b2b_credit_call_answered(struct b2b_call *call)
 
 void b2b_credit_call_stop(struct b2b_call *call)
 {
+	b2b_message_credit_stop(call);
 	if (call->credit.timer) {
 		su_timer_destroy(call->credit.timer);
 		call->credit.timer = NULL;
@@ -191,11 +209,15 @@ int b2b_credit_call_settle(struct b2b_call *call, struct store_txn *txn,
 	struct b2b_call_credit *cr = &call->credit;
 	uint32_t billed;
 	int64_t c;
+	int rc;
 
 	*cost = 0;
 	if (!cr->reserving)
 		return 0;
 	cr->reserving = false;
+	rc = b2b_credit_live_del(call, txn);
+	if (rc < 0)
+		return rc;
 	billed = b2b_credit_billed_s(duration_ms, cr->max_s);
 	c = b2b_rating_cost(&cr->rate, billed);
 	if (c < 0)

@@ -4,7 +4,8 @@
  * Credit control of the calls of a prepaid account (rating.h prices them):
  *
  *   admission   the rate of the dialled number under the account's rate
- *               plan; refused 402 "insufficient credit" when the credit
+ *               plan; refused 402 "insufficient credit" (403 where the
+ *               realm's insufficient_credit_status says so) when the credit
  *               available does not cover the connect fee and the first
  *               increment, 403 "no rate" when the plan prices nothing
  *   answer      the call reserves cost(D), D being the longest duration
@@ -19,11 +20,13 @@
  *   available = balance - reservations of the account's other answered calls
  *
  * Reservations live in memory, in the calls (struct b2b_call_credit), and
- * are summed over the calls table per account.  The billed duration is the
- * answer-to-end time rounded up to whole seconds and capped at D: a cut-off
- * a few milliseconds late is the SBC's delay, never billed, so a call never
- * costs more than it reserved and the calls of an account cannot together
- * spend more than the balance, whatever the order they start and end in.
+ * are summed over the calls table per account; each is also persisted and
+ * checkpointed in the store so a crash loses none (credit_checkpoint.h).
+ * The billed duration is the answer-to-end time rounded up to whole
+ * seconds and capped at D: a cut-off a few milliseconds late is the SBC's
+ * delay, never billed, so a call never costs more than it reserved and the
+ * calls of an account cannot together spend more than the balance,
+ * whatever the order they start and end in.
  *
  * credit_reserve.c holds the arithmetic (no SIP, unit-tested) and
  * b2b_credit_reserved(); credit_call.c the call side.  Everything runs on
@@ -56,6 +59,7 @@ struct b2b_call_credit {
 	int64_t reserved;		/* micro-units, cost(@max_s) */
 	uint32_t max_s;			/* UINT32_MAX: no cut-off */
 	su_timer_t *timer;		/* cut-off, NULL when not running */
+	su_timer_t *notice;		/* warning MESSAGE before it (message.h) */
 };
 
 /* credit_reserve.c: arithmetic ------------------------------------------- */
@@ -110,9 +114,11 @@ int b2b_credit_call_admit(struct b2b_call *call,
 			  const struct store_account *acct);
 
 /**
- * b2b_credit_call_answered - reserve credit and start the cut-off timer of
- * a prepaid call just answered; a call that can no longer be paid for (the
- * account's other calls took the credit since admission) is hung up
+ * b2b_credit_call_answered - reserve credit, persist it (the call's live
+ * record, credit_checkpoint.h) and start the cut-off timer of a prepaid
+ * call just answered; a call that can no longer be paid for (the account's
+ * other calls took the credit since admission), or whose reservation
+ * cannot be persisted, is hung up
  */
 void b2b_credit_call_answered(struct b2b_call *call);
 
@@ -127,7 +133,9 @@ void b2b_credit_call_stop(struct b2b_call *call);
  *
  * Writes the account's new balance and an audit record ("call"), and
  * releases the reservation (in memory: the call no longer reserves once it
- * has ended).  An account deleted during the call is not debited (logged).
+ * has ended; in the store: its live record is deleted in @txn,
+ * credit_checkpoint.h).  An account deleted during the call is not debited
+ * (logged).
  *
  * @return 0 or an error of the store.
  */

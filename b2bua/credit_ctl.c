@@ -6,7 +6,8 @@
  * AMOUNT is money as b2b_money_parse() reads it ("10", "2.50"), in the
  * account's currency, and must be positive: a credit adds it, a debit
  * takes it away.  A debit may take a postpaid balance below zero, but a
- * prepaid one only with force=yes.  Each credit or debit is one write
+ * prepaid one only with force=yes, and never below what the account's
+ * calls in progress have reserved.  Each credit or debit is one write
  * transaction: read the account, check, write the new balance, append the
  * audit record, commit.
  */
@@ -17,6 +18,7 @@
 
 #include "credit.h"
 #include "credit_call.h"
+#include "credit_checkpoint.h"
 #include "log.h"
 #include "money.h"
 #include "provision_pvt.h"
@@ -76,18 +78,19 @@ static int balance_show(struct b2b_ctx *ctx, const char *id,
 {
 	struct store_txn *txn = store_txn_begin(ctx->store, false);
 	struct store_account a;
-	int64_t reserved;
+	int64_t reserved = 0;
 	json_t *res;
 	int rc;
 
 	if (!txn)
 		return -errno;
 	rc = account_get(txn, id, &a, rep);
+	/* held by its answered prepaid calls (credit_checkpoint.h) */
+	if (rc == 0)
+		rc = b2b_credit_live_reserved(txn, a.id, &reserved);
 	store_txn_abort(txn);
 	if (rc < 0)
 		return rc;
-	/* held by its answered prepaid calls (credit_call.h) */
-	reserved = b2b_credit_reserved(ctx, a.id, NULL);
 	res = balance_json(&a);
 	if (res && (json_object_set_new(res, "reserved",
 					b2b_credit_money_json(reserved)) < 0 ||
@@ -140,11 +143,15 @@ static int amount_get(const json_t *args, int64_t *out, struct ctl_reply *rep)
  * must not point into @a: GCC 12 returns a wrong overflow flag from
  * "x ? __builtin_sub_overflow(...) : __builtin_add_overflow(...)" when the
  * result overwrites an operand (tests/unit/test_credit.c caught it).
+ * @reserved is what the account's calls in progress hold: a debit may not
+ * take the balance below it, force or not, or those calls would spend
+ * money the account no longer has.
  */
 static int balance_after(const struct store_account *a,
-			 const struct change *c, int64_t *out,
-			 struct ctl_reply *rep)
+			 const struct change *c, int64_t reserved,
+			 int64_t *out, struct ctl_reply *rep)
 {
+	char res[B2B_MONEY_TEXT_MAX];
 	char bal[B2B_MONEY_TEXT_MAX], amt[B2B_MONEY_TEXT_MAX];
 	bool debit = strcmp(c->action, "debit") == 0;
 	bool overflow;
@@ -160,6 +167,13 @@ static int balance_after(const struct store_account *a,
 				"account %s: balance %s %s %s %s is out of range",
 				a->id, bal, a->currency, debit ? "-" : "+", amt);
 		return -ERANGE;
+	}
+	if (debit && reserved > 0 && *out < reserved) {
+		b2b_money_format(reserved, res, sizeof(res));
+		ctl_reply_error(rep, CTL_ERR_FAILED,
+				"account %s: a debit of %s would take its balance of %s %s below the %s its calls in progress have reserved; wait for them to end or kill them",
+				a->id, amt, bal, a->currency, res);
+		return -EBUSY;
 	}
 	if (debit && a->prepaid && *out < 0 && !c->force) {
 		ctl_reply_error(rep, CTL_ERR_FAILED,
@@ -179,15 +193,18 @@ static int change_apply(struct b2b_ctx *ctx, const struct change *c,
 	struct store_account a;
 	char what[STORE_ID_MAX + 16], amt[B2B_MONEY_TEXT_MAX];
 	char bal[B2B_MONEY_TEXT_MAX];
-	int64_t balance;
+	int64_t balance, reserved = 0;
 	json_t *res;
 	int rc;
 
 	if (!txn)
 		return -errno;
 	rc = account_get(txn, c->id, &a, rep);
+	/* in the debit's own txn: checked against what it will change */
 	if (rc == 0)
-		rc = balance_after(&a, c, &balance, rep);
+		rc = b2b_credit_live_reserved(txn, a.id, &reserved);
+	if (rc == 0)
+		rc = balance_after(&a, c, reserved, &balance, rep);
 	if (rc == 0) {
 		a.balance = balance;
 		rc = store_account_put(txn, &a);
@@ -360,7 +377,8 @@ int b2b_credit_register(struct b2b_ctx *ctx)
 		{ "account.debit", "account debit",
 		  "USER@DOMAIN AMOUNT [note=TEXT] [force=yes|no]",
 		  "take AMOUNT from a balance; a prepaid balance goes below "
-		  "zero only with force=yes; audited",
+		  "zero only with force=yes, and no balance below what its "
+		  "calls in progress reserved; audited",
 		  2, 4, debit_handler, ctx },
 		{ "account.audit", "account audit", "USER@DOMAIN [N]",
 		  "the last N (default 20) balance changes of a subscriber, "

@@ -151,12 +151,14 @@ static struct b2b_sip_realm *probe_realm(struct b2b_ctx *ctx,
 	struct b2b_sip_realm *realm;
 
 	e->realm[0] = '\0';
-	if (e->gw.transport == CFG_TRANSPORT_TLS || !ctx->acl ||
-	    b2b_gateway_sockaddr(&e->gw, &ss) < 0)
+	if (!ctx->acl || b2b_gateway_sockaddr(&e->gw, &ss) < 0)
 		return NULL;
 	peer = b2b_acl_match(ctx->acl, NULL, (const struct sockaddr *)&ss,
 			     (enum cfg_transport)-1);
 	realm = peer ? b2b_sip_realm(ctx, peer->realm) : NULL;
+	/* TLS leaves from the realm's tls socket (sip.h) */
+	if (realm && e->gw.transport == CFG_TRANSPORT_TLS && !realm->tls)
+		realm = NULL;
 	if (realm)
 		snprintf(e->realm, sizeof(e->realm), "%s", realm->cfg->name);
 	return realm;
@@ -247,7 +249,8 @@ int b2b_gw_monitor_init(struct b2b_ctx *ctx)
 	const struct ctl_command cmd = {
 		"gw.list", "show gateways", NULL,
 		"the route gateways with their OPTIONS ping state "
-		"(up, down, or unprobed: in no peer or tls)",
+		"(up, down, or unprobed: in no peer, or tls from a realm "
+		"without a tls socket)",
 		0, 0, list_handler, ctx,
 	};
 	struct b2b_gw_monitor *mon = calloc(1, sizeof(*mon));

@@ -10,7 +10,8 @@
  * gateway is keyed by its parsed address, port and transport: two routes
  * writing it differently share one state.  It is probed from the realm of
  * the trusted peer that contains its address (as call_b.c sends calls); a
- * gateway in no peer, or over tls (not built), is listed but not probed.
+ * gateway in no peer, or over tls from a realm without a tls socket, is
+ * listed but not probed.
  *
  * Timing: a round every timers.gateway_ping seconds (none when 0); a probe still unanswered when the
  * next round starts counts as a failure (so the per-probe timeout is the

@@ -1,6 +1,8 @@
 /*
- * Subscriber account commands: account add, account del, account passwd,
- * show accounts (account.add, account.del, account.passwd, account.list).
+ * Subscriber account commands: account add, account set, account del,
+ * account passwd, account show, show accounts (account.add, account.set,
+ * account.del, account.passwd, account.show, account.list).  The policy
+ * options (quota, limits, barring, incoming rules) are provision_policy.c.
  *
  * Credentials are stored only as HA1 digests (RFC 7616 section 3.4.2,
  * RFC 2617 section 3.2.2.2): H(username ":" realm ":" password), with MD5
@@ -14,6 +16,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -29,8 +32,16 @@ static const char *const id_pos[] = { "id", NULL };
 static const char *const passwd_pos[] = { "id", "password", NULL };
 static const char *const account_opts[] = {
 	"password", "realm", "prepaid", "balance", "currency", "max_calls",
-	"emergency_id", "rate_plan", NULL
+	"emergency_id", "rate_plan", "quota_min", "max_duration_s", "blocked",
+	"pstn", "barred", "in_reject", "in_accept", "in_hours", NULL
 };
+/* what account set may change: not the money (account credit/debit) */
+static const char *const set_opts[] = {
+	"realm", "prepaid", "max_calls", "emergency_id", "rate_plan",
+	"quota_min", "max_duration_s", "blocked", "pstn", "barred",
+	"in_reject", "in_accept", "in_hours", NULL
+};
+#define SET_OPTS 13
 
 /* the listing: everything but the HA1 digests */
 static json_t *account_json(const void *rec)
@@ -49,6 +60,19 @@ static json_t *account_json(const void *rec)
 			 "blocked", (int)a->blocked,
 			 "emergency_id", a->emergency_id,
 			 "rate_plan", a->rate_plan);
+}
+
+/* one account in full: the listing plus the policy fields */
+static json_t *account_full_json(const struct store_account *a)
+{
+	json_t *o = account_json(a);
+
+	if (o && b2b_prov_account_policy_json(a, (int64_t)time(NULL) * 1000,
+					      o) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* lowercase hex of H(@user ":" @domain ":" @password) into @hex */
@@ -162,21 +186,16 @@ static int emergency_get(const json_t *args, char *buf, size_t size,
 	return rc;
 }
 
-static int account_from_args(const struct b2b_ctx *ctx, const json_t *args,
-			     struct store_account *a, struct ctl_reply *rep)
+/* the options account add and account set share, onto @a */
+static int account_opts_get(const struct b2b_ctx *ctx, const json_t *args,
+			    struct store_account *a, struct ctl_reply *rep)
 {
 	int rc;
 
-	rc = id_get(args, a, rep);
-	if (rc == 0)
-		rc = b2b_prov_realm(ctx, args, "realm", false, a->realm,
-				    sizeof(a->realm), rep);
+	rc = b2b_prov_realm(ctx, args, "realm", false, a->realm,
+			    sizeof(a->realm), rep);
 	if (rc == 0)
 		rc = b2b_prov_bool(args, "prepaid", &a->prepaid, rep);
-	if (rc == 0)
-		rc = balance_get(args, &a->balance, rep);
-	if (rc == 0)
-		rc = currency_get(args, a->currency, sizeof(a->currency), rep);
 	if (rc == 0)
 		rc = b2b_prov_u32(args, "max_calls", UINT32_MAX, &a->max_calls,
 				  rep);
@@ -189,6 +208,23 @@ static int account_from_args(const struct b2b_ctx *ctx, const json_t *args,
 	if (rc == 0 && strchr(a->rate_plan, '/'))
 		rc = b2b_prov_bad(rep, "bad rate_plan '%s': no '/' allowed",
 				  a->rate_plan);
+	if (rc == 0)
+		rc = b2b_prov_account_policy(args, a, rep);
+	return rc;
+}
+
+static int account_from_args(const struct b2b_ctx *ctx, const json_t *args,
+			     struct store_account *a, struct ctl_reply *rep)
+{
+	int rc;
+
+	rc = id_get(args, a, rep);
+	if (rc == 0)
+		rc = balance_get(args, &a->balance, rep);
+	if (rc == 0)
+		rc = currency_get(args, a->currency, sizeof(a->currency), rep);
+	if (rc == 0)
+		rc = account_opts_get(ctx, args, a, rep);
 	if (rc == 0)
 		rc = ha1_set(a, args, "password", rep);
 	return rc;
@@ -234,7 +270,87 @@ static int account_write(struct b2b_ctx *ctx, struct store_account *a,
 	if (rc < 0)
 		return rc;
 	log_notice("%s %s", what, create ? "added" : "password changed");
-	return ctl_reply_set_result(rep, account_json(a));
+	return ctl_reply_set_result(rep, account_full_json(a));
+}
+
+/*
+ * account set: the stored account @id with the options of @args applied,
+ * in one write transaction; the money and the password are not options.
+ */
+static int account_set(struct b2b_ctx *ctx, const json_t *args,
+		       struct ctl_reply *rep)
+{
+	struct store_account key = { 0 }, a;
+	char what[STORE_ID_MAX + 16];
+	struct store_txn *txn;
+	int rc = id_get(args, &key, rep);
+
+	if (rc < 0)
+		return rc;
+	txn = store_txn_begin(ctx->store, true);
+	if (!txn)
+		return -errno;
+	snprintf(what, sizeof(what), "account %s", key.id);
+	rc = store_account_get(txn, key.id, &a);
+	if (rc == -ENOENT)
+		ctl_reply_error(rep, CTL_ERR_NOT_FOUND, "no %s", what);
+	if (rc == 0)
+		rc = account_opts_get(ctx, args, &a, rep);
+	if (rc == 0)
+		rc = store_account_put(txn, &a);
+	if (rc < 0) {
+		store_txn_abort(txn);
+		OPENSSL_cleanse(&a, sizeof(a));
+		return rc;
+	}
+	rc = b2b_prov_commit(txn, what, rep);
+	if (rc == 0) {
+		log_notice("%s changed", what);
+		rc = ctl_reply_set_result(rep, account_full_json(&a));
+	}
+	OPENSSL_cleanse(&a, sizeof(a));
+	return rc;
+}
+
+static int account_set_handler(void *arg, const json_t *params,
+			       struct ctl_reply *rep)
+{
+	const struct b2b_prov_spec spec = { id_pos, NULL, set_opts };
+	json_t *args;
+	int rc;
+
+	rc = b2b_prov_args(params, &spec, rep, &args);
+	if (rc < 0)
+		return rc;
+	rc = account_set(arg, args, rep);
+	json_decref(args);
+	return rc;
+}
+
+static int account_show(struct b2b_ctx *ctx, const char *id,
+			struct ctl_reply *rep)
+{
+	struct store_txn *txn = store_txn_begin(ctx->store, false);
+	struct store_account a;
+	int rc;
+
+	if (!txn)
+		return -errno;
+	rc = store_account_get(txn, id, &a);
+	store_txn_abort(txn);
+	if (rc == -ENOENT || rc == -EINVAL)
+		return ctl_reply_error(rep, CTL_ERR_NOT_FOUND,
+				       "no account %s", id);
+	if (rc == 0)
+		rc = ctl_reply_set_result(rep, account_full_json(&a));
+	OPENSSL_cleanse(&a, sizeof(a));
+	return rc;
+}
+
+static int account_show_handler(void *arg, const json_t *params,
+				struct ctl_reply *rep)
+{
+	return b2b_prov_one(arg, params, "id", true, account_show, rep);
 }
 
 static int account_add_handler(void *arg, const json_t *params,
@@ -305,10 +421,23 @@ int b2b_prov_account_register(struct b2b_ctx *ctx)
 		{ "account.add", "account add",
 		  "USER@DOMAIN password=PW [realm=REALM] [prepaid=yes|no] "
 		  "[balance=AMOUNT] [currency=EUR] [max_calls=N] "
-		  "[emergency_id=NUMBER] [rate_plan=PLAN]",
+		  "[emergency_id=NUMBER] [rate_plan=PLAN] [POLICY...]",
 		  "add a subscriber (digest realm = DOMAIN; only HA1 digests "
-		  "are kept); refused if the account exists",
-		  2, 9, account_add_handler, ctx },
+		  "are kept); refused if the account exists; POLICY as for "
+		  "account set",
+		  2, 17, account_add_handler, ctx },
+		{ "account.set", "account set",
+		  "USER@DOMAIN KEY=VALUE... (realm prepaid max_calls "
+		  "emergency_id rate_plan quota_min max_duration_s "
+		  "blocked=yes|no pstn=yes|no barred=PREFIX,... "
+		  "in_reject=CALLER,... in_accept=CALLER,... "
+		  "in_hours='Mon-Fri 08:00-18:00,...')",
+		  "change a subscriber's settings and limits (UTC hours; "
+		  "CALLER may end in '*'; an empty list clears it)",
+		  2, 1 + SET_OPTS, account_set_handler, ctx },
+		{ "account.show", "account show", "USER@DOMAIN",
+		  "one subscriber with its limits and this month's usage",
+		  1, 1, account_show_handler, ctx },
 		{ "account.del", "account del", "USER@DOMAIN",
 		  "delete a subscriber", 1, 1, account_del_handler, ctx },
 		{ "account.passwd", "account passwd", "USER@DOMAIN PASSWORD",

@@ -142,6 +142,23 @@ int b2b_prov_list(struct b2b_ctx *ctx, enum store_db db,
 		  json_t *(*to_json)(const void *rec), struct ctl_reply *rep);
 
 
+/**
+ * b2b_prov_account_policy - the policy options of account add/set
+ * (quota_min, max_duration_s, blocked, pstn, barred, in_reject, in_accept,
+ * in_hours; provision_policy.c) from @args into @a; absent ones are kept
+ * @return 0 or -EINVAL (error set in @rep).
+ */
+int b2b_prov_account_policy(const json_t *args, struct store_account *a,
+			    struct ctl_reply *rep);
+
+/**
+ * b2b_prov_account_policy_json - add @a's policy fields to @obj, with the
+ * usage of the month of @now_ms
+ * @return 0 or -ENOMEM.
+ */
+int b2b_prov_account_policy_json(const struct store_account *a,
+				 int64_t now_ms, json_t *obj);
+
 /* Each file's commands (provision_peer.c, _route.c, _account.c). */
 int b2b_prov_peer_register(struct b2b_ctx *ctx);
 int b2b_prov_route_register(struct b2b_ctx *ctx);

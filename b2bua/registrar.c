@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/sip_protos.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
@@ -27,6 +28,7 @@
 #include "log.h"
 #include "sbcd.h"
 #include "sip.h"
+#include "sip_transport.h"
 
 #define DEFAULT_EXPIRES 3600	/* RFC 3261 section 10.2.1.1 suggests it */
 #define MAX_CONTACTS 16		/* bindings of one AOR, and in one REGISTER */
@@ -215,7 +217,9 @@ bool b2b_registrar_realm_open(struct b2b_ctx *ctx, const char *name)
 static int source_text(struct b2b_sip_realm *realm, char *addr, size_t len,
 		       uint32_t *port, const char **transport)
 {
-	su_addrinfo_t *ai = msg_addrinfo(nua_current_request(realm->nua));
+	msg_t *msg = nua_current_request(realm->nua);
+	su_addrinfo_t *ai = msg_addrinfo(msg);
+	sip_t const *sip = sip_object(msg);
 	const struct sockaddr *sa = ai ? ai->ai_addr : NULL;
 	const void *in;
 
@@ -232,7 +236,10 @@ static int source_text(struct b2b_sip_realm *realm, char *addr, size_t len,
 	}
 	if (!inet_ntop(sa->sa_family, in, addr, (socklen_t)len))
 		return -EINVAL;
-	*transport = ai->ai_protocol == IPPROTO_TCP ? "tcp" : "udp";
+	/* tls too: the contact is then reached over the same connection */
+	*transport = cfg_transport_name(b2b_sip_transport_of(
+		ai->ai_protocol == IPPROTO_TCP,
+		sip && sip->sip_via ? sip->sip_via->v_protocol : NULL));
 	return 0;
 }
 

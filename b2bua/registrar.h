@@ -114,8 +114,9 @@ unsigned b2b_registrar_lookup(struct b2b_ctx *ctx, const char *user,
  * @acct: the authenticated account
  *
  * Answers a challenge (SHA-256 then MD5; stale=true for an old nonce),
- * 403 after a wrong response, an unknown user, a blocked account or one
- * of another realm, or 400 for malformed credentials.
+ * 403 after a wrong response, an unknown user, a REGISTER of a blocked
+ * account or one of another realm, or 400 for malformed credentials (a
+ * blocked account's calls are refused later, by account_policy.h).
  *
  * @return 0 (authenticated, nothing sent); -EACCES (answered here);
  * -EPERM (@realm takes no subscribers: nothing sent).
@@ -135,8 +136,8 @@ int b2b_subscriber_targets(struct b2b_call *call, sip_t const *sip);
 
 /**
  * b2b_subscriber_peer - an authenticated account as the ingress "peer" of
- * its calls: named after the account id (cut to fit), with its max_calls,
- * never caller-ID trusted
+ * its calls: named after the account id (cut to fit), never caller-ID
+ * trusted; its max_calls is account_policy.h's, not a peer limit
  */
 void b2b_subscriber_peer(const struct store_account *acct,
 			 struct store_peer *out);

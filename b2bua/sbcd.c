@@ -3,11 +3,13 @@
  * loop (su_root), run it, and take them down in reverse order.
  *
  * Order matters: the store opens first (a daemon that cannot persist CDRs
- * and balances must not take calls), the command registry next, then the
- * flow table and media ports (call_media.h; freed after the calls), the
- * calls table and the SIP transports (a call needs the store and the
- * trusted peers), and the control socket last, so an operator who can
- * connect sees a working daemon.  At shutdown the SIP transports go first:
+ * and balances must not take calls) and the prepaid calls a killed sbcd
+ * left in it are settled (credit_checkpoint.h), the command registry
+ * next, then the flow table and media ports (call_media.h; freed after the
+ * calls), the calls table and its credit checkpoints, the SIP transports
+ * (a call needs the store and the trusted peers), and the control socket
+ * last, so an operator who can connect sees a working daemon.  At
+ * shutdown the SIP transports go first:
  * calls still up get BYE/CANCEL and their CDRs before the store closes.
  * Signals arrive through a signalfd on the same loop, so no handler ever runs
  * asynchronously inside Sofia-SIP or the store.
@@ -18,6 +20,8 @@
 #include <libgen.h>
 #include <signal.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,11 +30,13 @@
 #include "call_media.h"
 #include "cdr.h"
 #include "credit.h"
+#include "credit_checkpoint.h"
 #include "dp_status.h"
 #include "ctl_registry.h"
 #include "ctl_server.h"
 #include "gw_monitor.h"
 #include "log.h"
+#include "message.h"
 #include "provision.h"
 #include "registrar.h"
 #include "sip.h"
@@ -105,6 +111,24 @@ static void signals_uninit(struct b2b_ctx *ctx)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/*
+ * One sbcd per store: the prepaid calls found in it at start are settled
+ * as a dead sbcd's, which would bill a live one's twice.  The lock goes
+ * with the process however it dies.
+ */
+static int store_claim(struct b2b_ctx *ctx, const char *dir)
+{
+	char path[CFG_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/sbcd.lock", dir);
+	ctx->store_lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (ctx->store_lock < 0)
+		return -errno;
+	if (flock(ctx->store_lock, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? -EBUSY : -errno;
+	return 0;
+}
+
 /* The socket's directory is runtime state (/run/sbc): create it if absent. */
 static int socket_dir_make(const char *sock_path)
 {
@@ -125,6 +149,7 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 
 	ctx->cfg = cfg;
 	ctx->sig_fd = -1;
+	ctx->store_lock = -1;
 	clock_gettime(CLOCK_MONOTONIC, &ctx->started);
 	ctx->started_wall = time(NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -150,6 +175,16 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 		log_err("store %s: %s", paths->store_dir, strerror(errno));
 		goto err;
 	}
+	rc = store_claim(ctx, paths->store_dir);
+	if (rc < 0) {
+		log_err("store %s: %s", paths->store_dir, rc == -EBUSY ?
+			"in use by another sbcd" : strerror(-rc));
+		goto err;
+	}
+	/* prepaid calls a killed sbcd left: debited before any new call */
+	rc = b2b_credit_reconcile(ctx->store, b2b_now_ms());
+	if (rc < 0)
+		goto err;
 
 	ctx->ctl_reg = ctl_registry_new();
 	if (!ctx->ctl_reg) {
@@ -193,9 +228,19 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 		log_err("calls table: %s", strerror(-rc));
 		goto err;
 	}
+	rc = b2b_credit_checkpoint_init(ctx);
+	if (rc < 0) {
+		log_err("credit checkpoints: %s", strerror(-rc));
+		goto err;
+	}
 	rc = b2b_registrar_init(ctx);
 	if (rc < 0) {
 		log_err("registrar: %s", strerror(-rc));
+		goto err;
+	}
+	rc = b2b_message_init(ctx);
+	if (rc < 0) {
+		log_err("MESSAGE relays: %s", strerror(-rc));
 		goto err;
 	}
 	rc = b2b_sip_init(ctx);
@@ -243,8 +288,10 @@ void b2b_uninit(struct b2b_ctx *ctx)
 	ctl_server_free(ctx->ctl);
 	ctx->ctl = NULL;
 	b2b_gw_monitor_uninit(ctx);
+	b2b_message_uninit(ctx);
 	b2b_sip_uninit(ctx);
 	b2b_registrar_uninit(ctx);
+	b2b_credit_checkpoint_uninit(ctx);
 	b2b_calls_uninit(ctx);
 	b2b_media_uninit(ctx);
 	if (ctx->root)
@@ -254,6 +301,9 @@ void b2b_uninit(struct b2b_ctx *ctx)
 	ctx->ctl_reg = NULL;
 	store_close(ctx->store);
 	ctx->store = NULL;
+	if (ctx->store_lock >= 0)
+		close(ctx->store_lock);
+	ctx->store_lock = -1;
 	if (ctx->root) {
 		su_root_destroy(ctx->root);
 		ctx->root = NULL;

@@ -26,6 +26,7 @@ struct b2b_auth;
 struct b2b_registrar;
 struct b2b_gw_monitor;
 struct b2b_media;
+struct b2b_messages;
 
 struct b2b_ctx {
 	const struct cfg *cfg;
@@ -39,6 +40,9 @@ struct b2b_ctx {
 	struct b2b_sip *sip;		/* one nua per realm (sip.h) */
 	struct b2b_media *media;	/* flow table, media ports (call_media.h) */
 	struct b2b_gw_monitor *gwmon;	/* gateway OPTIONS pings (gw_monitor.h) */
+	struct b2b_messages *messages;	/* MESSAGE relays (message.h) */
+	su_timer_t *credit_ckpt;	/* prepaid checkpoints (credit_checkpoint.h) */
+	int store_lock;			/* flock: one sbcd per store, or -1 */
 	struct ctl_server *ctl;
 	int sig_fd;			/* signalfd for SIGTERM, SIGINT, SIGHUP */
 	su_wait_t sig_wait;

@@ -37,7 +37,8 @@
 static const char *const dropped[] = {
 	"candidate", "remote-candidates", "end-of-candidates", "ice-ufrag",
 	"ice-pwd", "ice-options", "ice-lite", "ice-mismatch", "ice-pacing",
-	"fingerprint", "setup", "tls-id", "rtcp", "crypto", NULL,
+	"fingerprint", "setup", "tls-id", "rtcp", "crypto", "path",
+	"msrp-cema", NULL,
 };
 
 /* one rewrite */
@@ -190,7 +191,7 @@ static bool attr_dropped(const struct rw *rw, const sdp_attribute_t *a)
 	if (attr_is(a, "group") && a->a_value &&
 	    !strncasecmp(a->a_value, "BUNDLE", 6))
 		return true;
-	if (!a->a_value || attr_is(a, "path"))
+	if (!a->a_value)
 		return false;
 	for (unsigned i = 0; i < rw->n_addrs; i++)
 		if (strstr(a->a_value, rw->addrs[i]))
@@ -539,6 +540,37 @@ static int rtp_stream(struct rw *rw, sdp_media_t *m, struct b2b_sdp_stream *s,
 	return ret;
 }
 
+/* TCP/MSRP, with the relay on in both realms (TLS is not relayed) */
+static bool msrp_relayed(const struct rw *rw, const sdp_media_t *m)
+{
+	return !strcasecmp(m->m_proto_name, "TCP/MSRP") &&
+	       rw->st->leg[0].realm->msrp && rw->st->leg[1].realm->msrp;
+}
+
+/* an MSRP stream: the sender's path taken, the SBC's given (msrp_sdp.h) */
+static int msrp_stream(struct rw *rw, sdp_media_t *m,
+		       struct b2b_sdp_stream *s)
+{
+	struct b2b_sdp_end *ex = &s->end[rw->from], *ey = &s->end[rw->to];
+	int ret;
+
+	if (s->kind != B2B_SDP_MSRP) {
+		/* release_diff() frees what the ends held before */
+		end_clear(&s->end[0]);
+		end_clear(&s->end[1]);
+		s->kind = B2B_SDP_MSRP;
+		s->mux = false;
+	}
+	ret = b2b_msrp_take(&ex->msrp, m, rw->err, rw->errlen);
+	if (ret)
+		return ret;
+	m->m_connections = NULL;
+	attrs_filter(rw, &m->m_attributes);
+	return b2b_msrp_give(&ey->msrp, &ex->msrp, m, rw->st->leg[rw->to].realm,
+			     rw->type == B2B_SDP_ANSWER, rw->home, rw->err,
+			     rw->errlen);
+}
+
 static int stream(struct rw *rw, sdp_media_t *m, unsigned i)
 {
 	struct b2b_sdp_stream *s = &rw->st->stream[i];
@@ -560,17 +592,16 @@ static int stream(struct rw *rw, sdp_media_t *m, unsigned i)
 		if (attr_is(a, "crypto"))
 			secret(rw, (char *)a->a_value);
 	m->m_key = NULL;
-	if (kind == B2B_SDP_NONE || kind == B2B_SDP_MSRP) {
-		unsigned long port = m->m_port;
-
+	if (kind == B2B_SDP_MSRP && !msrp_relayed(rw, m))
+		kind = B2B_SDP_NONE;
+	if (kind == B2B_SDP_NONE) {
 		m->m_connections = NULL;
 		stream_off(m, s);
-		s->kind = kind;
-		if (kind == B2B_SDP_MSRP)
-			m->m_port = port;
 		attrs_filter(rw, &m->m_attributes);
 		return 0;
 	}
+	if (kind == B2B_SDP_MSRP)
+		return msrp_stream(rw, m, s);
 	if (kind != s->kind) {
 		for (int e = 0; e < 2; e++) {
 			b2b_sdes_clear(&s->end[e].peer_key);
@@ -822,6 +853,9 @@ int b2b_sdp_flows(const struct b2b_sdp_state *st, unsigned i,
 	if (i >= st->n_streams)
 		return 0;
 	s = &st->stream[i];
+	if (s->kind == B2B_SDP_MSRP)
+		return b2b_msrp_flow(&s->end[B2B_SDP_A].msrp, &out[0]) &&
+		       b2b_msrp_flow(&s->end[B2B_SDP_B].msrp, &out[1]) ? 2 : 0;
 	if (s->kind != B2B_SDP_RTP)
 		return 0;
 	for (int e = 0; e < 2; e++) {

@@ -23,7 +23,8 @@
  *  - removed: ICE (a=candidate, ice-ufrag, ice-pwd, ice-options, ice-lite,
  *    ice-mismatch, remote-candidates, end-of-candidates), DTLS
  *    (fingerprint, setup, tls-id), a=group:BUNDLE (every stream has its
- *    own ports), k= lines, every a=crypto (ours are added), and any other
+ *    own ports), k= lines, every a=crypto (ours are added), MSRP's a=path
+ *    and a=msrp-cema (the SBC's path is added), and any other
  *    attribute whose value holds an address of the sender's o= or c=
  *    lines (a=ssrc cname:user@10.0.0.1 and the like);
  *  - kept as they are: codecs, fmtp, ptime, b=, directions, a=rtcp-mux,
@@ -36,10 +37,11 @@
  *  - port 0 (a rejected or disabled stream) stays 0 with no ports, as does
  *    a stream the SBC cannot relay (DTLS-SRTP UDP/TLS/RTP/SAVP(F),
  *    m=application and other protocols): the SBC declines it by port 0;
- *  - m=message TCP/MSRP and TCP/TLS/MSRP pass with their port and a=path
- *    unchanged (kind B2B_SDP_MSRP, no ports): the MSRP relay that will
- *    rewrite a=path to the SBC is not built yet, so until it is, the MSRP
- *    URI in a=path is the one place a peer's address crosses.
+ *  - m=message TCP/MSRP (kind B2B_SDP_MSRP, no media ports): a=path and
+ *    a=setup are the SBC's, the port and a media-level c= the realm's
+ *    MSRP address, for the dataplane's MSRP relay (msrp_sdp.h has the
+ *    rules); TCP/TLS/MSRP, and MSRP while dataplane.msrp_sessions is 0,
+ *    are declined by port 0.
  *
  * SRTP (SDES, RFC 4568; suites in sdes.h) by each realm's srtp policy:
  *  - from a leg whose realm is `off`, RTP/SAVP is refused; `required`
@@ -93,6 +95,7 @@
 #include "cfg.h"
 #include "ft.h"
 #include "media_ports.h"
+#include "msrp_sdp.h"
 #include "sdes.h"
 
 #define B2B_SDP_MAX_STREAMS 16
@@ -114,7 +117,7 @@ enum b2b_sdp_kind {
 	B2B_SDP_NONE = 0,	/* port 0: rejected, disabled or declined */
 	B2B_SDP_RTP,		/* RTP/AVP, RTP/AVPF, RTP/SAVP, RTP/SAVPF */
 	B2B_SDP_UDPTL,		/* T.38 fax, m=image udptl */
-	B2B_SDP_MSRP,		/* m=message TCP/MSRP: passed, not relayed */
+	B2B_SDP_MSRP,		/* m=message TCP/MSRP: the dataplane's relay */
 };
 
 /* The values of Sofia-SIP's sdp_mode_t. */
@@ -148,6 +151,7 @@ struct b2b_sdp_end {
 	struct b2b_sdes offered[B2B_SDP_OFFERED];	/* in the pending offer */
 	unsigned n_offered;
 	bool rekey;			/* the peer changed its key */
+	struct b2b_msrp_end msrp;	/* kind B2B_SDP_MSRP (no ports) */
 };
 
 struct b2b_sdp_stream {
@@ -219,6 +223,7 @@ int b2b_sdp_rewrite(struct b2b_sdp_state *st, enum b2b_sdp_side from,
  * @out: room for 4
  *
  * [0] A to B and [1] B to A for RTP (FT_KIND_RTP_RTCP_MUX when muxed),
+ * or for MSRP [0] leg A's and [1] leg B's FT_KIND_MSRP entry,
  * then, when RTCP has its own ports, [2] A to B and [3] B to A for RTCP.
  * Direction X to Y: local = X's local end, src = Y's local end, dst = Y's
  * peer (or peer_rtcp), srtp_in = X's peer key, srtp_out = the SBC's key
@@ -226,9 +231,9 @@ int b2b_sdp_rewrite(struct b2b_sdp_state *st, enum b2b_sdp_side from,
  * caller sets them.  The specs hold keys: wipe them after ft_flow_put().
  *
  * @return how many were filled: 0 when the stream is not relayed (port 0,
- * MSRP, UDPTL: the flow table has no kind for non-RTP UDP yet) or an end
- * is not known yet (no answer, or a peer that never gave an address); 2
- * or 4 otherwise.
+ * UDPTL: the flow table has no kind for non-RTP UDP yet) or an end is not
+ * known yet (no answer, or a peer that never gave an address); 2 or 4
+ * otherwise.
  */
 int b2b_sdp_flows(const struct b2b_sdp_state *st, unsigned i,
 		  struct ft_flow out[4]);

@@ -9,8 +9,9 @@
  * side ACKs, so a body in the ACK reaches the far end), without retrying
  * a request on its own (nua would resend after a 503 with Retry-After; the
  * failover in call_b.c decides instead, and the caller sees the gateway's
- * answer), without its own User-Agent and Server headers, and with
- * MESSAGE disabled.
+ * answer), and without its own User-Agent and Server headers.  MESSAGE
+ * (RFC 3428) is answered by sbcd: outside a dialog by message.c, which
+ * also gets the responses to the MESSAGEs it sends.
  *
  * Session timers (RFC 4028) run on each leg on its own, as each leg is its
  * own dialog: Supported: timer, Session-Expires timers.session_expires and
@@ -29,12 +30,15 @@
 #include "sip.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_protos.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/tport_tag.h>
 
@@ -42,27 +46,35 @@
 #include "dialplan.h"
 #include "gw_monitor.h"
 #include "log.h"
+#include "message.h"
 #include "registrar.h"
 #include "sbcd.h"
+#include "sip_tls.h"
+#include "sip_transport.h"
 
 /*
  * Methods the SBC takes part in; the application answers INVITE, UPDATE,
- * INFO and REGISTER (nua's default application methods already hold
- * REGISTER: naming it again crashes nua's list merge under ASan).
+ * INFO, MESSAGE, PRACK, REFER and REGISTER (nua's default application
+ * methods already hold REGISTER: naming it again crashes nua's list merge
+ * under ASan).  PRACK is the application's so that sbcd PRACKs reliable
+ * responses itself (nua would send its own PRACK without looking at the
+ * body) and refuses an offer in one (call_relay.c); nua answers NOTIFY,
+ * which sbcd relays for REFER (call_refer.c).
  */
-#define SIP_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, REGISTER"
-#define SIP_APPL_METHODS "INVITE, UPDATE, INFO"
+#define SIP_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, " \
+	"REGISTER, MESSAGE, PRACK, REFER, NOTIFY"
+#define SIP_APPL_METHODS "INVITE, UPDATE, INFO, MESSAGE, PRACK, REFER"
 
 /*
- * Option tags sbcd itself supports on each leg: session timers only (100rel
- * needs PRACK relaying, not built; hide.c passes end-to-end tags across).
+ * Option tags sbcd itself supports on each leg: session timers and
+ * reliable provisional responses (RFC 3262, per leg: call_relay.c); hide.c
+ * passes end-to-end tags across.  nua answers 420 to a Require of any other.
  */
-#define SIP_SUPPORTED "timer"
+#define SIP_SUPPORTED "timer, 100rel"
 
 /* Bounded waits at shutdown, ms. */
 #define SHUTDOWN_WAIT_MS 2000
 
-#define URL_MAX 96
 #define UDP_BUFFER (4 << 20)	/* bytes, each way, per SIP UDP socket */
 
 static void on_event(nua_event_t event, int status, char const *phrase,
@@ -87,76 +99,59 @@ static void on_event(nua_event_t event, int status, char const *phrase,
 		b2b_gw_monitor_response(realm->ctx, nh, status);
 		return;
 	}
+	if (b2b_message_event(realm, event, status, phrase, nh, hmagic, sip))
+		return;
 	b2b_call_event(realm, event, status, phrase, nh,
 		       (struct b2b_leg *)hmagic, sip, tags);
 }
 
-/*
- * The realm's sockets as at most two URLs.  A udp and a tcp socket on the
- * same address and port share one URL without a transport parameter.
- */
-static int realm_urls(const struct cfg_realm *r, char urls[2][URL_MAX])
+/* Does realm @r listen on tls? */
+static bool realm_has_tls(const struct cfg_realm *r)
 {
-	bool done[CFG_MAX_LISTEN] = { false };
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < r->n_listen; i++) {
-		const struct cfg_listen *l = &r->listen[i];
-		const char *fmt = l->addr.af == AF_INET6 ? "sip:[%s]:%u%s%s" :
-							   "sip:%s:%u%s%s";
-		bool pair = false;
-
-		if (l->transport == CFG_TRANSPORT_TLS) {
-			log_err("realm %s: %s:%u: tls transport not supported "
-				"yet", r->name, l->addr.text, l->port);
-			return -ENOTSUP;
-		}
-		if (done[i])
-			continue;
-		for (unsigned j = i + 1; j < r->n_listen; j++) {
-			const struct cfg_listen *m = &r->listen[j];
-
-			if (!done[j] && m->port == l->port &&
-			    m->transport != l->transport &&
-			    m->transport != CFG_TRANSPORT_TLS &&
-			    cfg_ip_equal(&m->addr, &l->addr))
-				done[j] = pair = true;
-		}
-		if (n == 2) {
-			log_err("realm %s: more than two SIP addresses or ports "
-				"are not supported yet", r->name);
-			return -ENOTSUP;
-		}
-		snprintf(urls[n++], URL_MAX, fmt, l->addr.text, l->port,
-			 pair ? "" : ";transport=",
-			 pair ? "" : cfg_transport_name(l->transport));
-	}
-	return (int)n;
+	for (unsigned i = 0; i < r->n_listen; i++)
+		if (r->listen[i].transport == CFG_TRANSPORT_TLS)
+			return true;
+	return false;
 }
 
 static int realm_init(struct b2b_ctx *ctx, struct b2b_sip_realm *realm,
 		      const struct cfg_realm *cfg)
 {
-	char urls[2][URL_MAX], err[160];
-	int n = realm_urls(cfg, urls);
+	char urls[B2B_SIP_URLS][B2B_SIP_URL_MAX], err[160];
+	char tls_dir[CFG_PATH_MAX] = "";
+	unsigned bad = 0;
+	int n = b2b_sip_urls(cfg, urls, &bad), rc;
 
-	if (n < 0)
-		return n;
+	if (n <= 0) {	/* cfg_check.c refuses this at load */
+		log_err("realm %s: cannot bind socket %u: more than %u "
+			"address:port pairs", cfg->name, bad, B2B_SIP_URLS);
+		return -ENOTSUP;
+	}
 	realm->ctx = ctx;
 	realm->cfg = cfg;
+	realm->tls = realm_has_tls(cfg);
 	realm->dialplan = b2b_dialplan_from_realm(cfg, err, sizeof(err));
 	if (!realm->dialplan) {
 		log_err("realm %s: dial plan: %s", cfg->name,
 			errno == EINVAL ? err : strerror(errno));
 		return -errno;
 	}
+	if (realm->tls) {
+		rc = b2b_tls_dir_make(ctx->cfg, cfg, tls_dir, sizeof(tls_dir));
+		if (rc < 0)
+			return rc;
+	}
 	realm->nua = nua_create(ctx->root, on_event, (nua_magic_t *)realm,
 		NUTAG_URL(urls[0]),
 		TAG_IF(n > 1, NUTAG_SIPS_URL(urls[1])),
+		TAG_IF(realm->tls, TPTAG_CERTIFICATE(tls_dir)),
 		/* the kernel's 208 KiB default drops INVITEs in bursts */
 		TPTAG_UDP_RMEM(UDP_BUFFER),
 		TPTAG_UDP_WMEM(UDP_BUFFER),
 		TAG_END());
+	/* Sofia read the certificate and key while binding: the copy of the
+	 * key goes at once (its contexts keep them in memory). */
+	b2b_tls_dir_remove(tls_dir);
 	if (!realm->nua) {
 		log_err("realm %s: cannot bind %s%s%s", cfg->name, urls[0],
 			n > 1 ? " and " : "", n > 1 ? urls[1] : "");
@@ -169,7 +164,7 @@ static int realm_init(struct b2b_ctx *ctx, struct b2b_sip_realm *realm,
 		NUTAG_AUTOALERT(0),
 		NUTAG_AUTOACK(0),
 		NUTAG_RETRY_COUNT(0),
-		NUTAG_ENABLEMESSAGE(0),
+		NUTAG_ENABLEMESSAGE(1),
 		SIPTAG_ALLOW_STR(SIP_ALLOW),
 		NUTAG_APPL_METHOD(SIP_APPL_METHODS),
 		SIPTAG_SUPPORTED_STR(SIP_SUPPORTED),
@@ -193,6 +188,14 @@ int b2b_sip_init(struct b2b_ctx *ctx)
 	if (!sip)
 		return -ENOMEM;
 	ctx->sip = sip;
+	for (unsigned i = 0; i < ctx->cfg->n_realms; i++)
+		if (realm_has_tls(&ctx->cfg->realms[i])) {
+			/* before Sofia creates its first SSL_CTX */
+			rc = b2b_tls_min_version();
+			if (rc < 0)
+				return rc;
+			break;
+		}
 	for (unsigned i = 0; i < ctx->cfg->n_emergency; i++)
 		sip->emergency[i] = ctx->cfg->emergency[i];
 	for (unsigned i = 0; i < ctx->cfg->n_realms; i++) {
@@ -251,6 +254,21 @@ void b2b_sip_uninit(struct b2b_ctx *ctx)
 	}
 	free(sip);
 	ctx->sip = NULL;
+}
+
+int b2b_sip_request_source(struct b2b_sip_realm *realm,
+			   const struct sockaddr **src, enum cfg_transport *tp)
+{
+	msg_t *msg = nua_current_request(realm->nua);
+	su_addrinfo_t *ai = msg_addrinfo(msg);
+	sip_t const *sip = sip_object(msg);
+
+	if (!ai || !ai->ai_addr)
+		return -EINVAL;
+	*src = ai->ai_addr;
+	*tp = b2b_sip_transport_of(ai->ai_protocol == IPPROTO_TCP,
+		sip && sip->sip_via ? sip->sip_via->v_protocol : NULL);
+	return 0;
 }
 
 struct b2b_sip_realm *b2b_sip_realm(struct b2b_ctx *ctx, const char *name)

@@ -4,14 +4,13 @@
  * of every realm arrives in one callback (sip.c), which hands call events
  * to the call core (call*.c).
  *
- * Binding: nua 1.12 binds what NUTAG_URL and NUTAG_SIPS_URL name (each
- * passed to nta_agent_add_tport(); nua_get_agent() is not exported, so no
- * further socket can be added afterwards).  A realm's sockets are grouped
- * by address and port: a udp and a tcp socket on the same address and
- * port become one URL without a transport parameter (nta binds both), a
- * lone one "sip:ADDR:PORT;transport=udp|tcp".  At most two such groups per
- * realm can be bound; more, or any tls socket, refuses the start with a
- * clear error.
+ * Binding (sip_transport.h): a realm's sockets are grouped by address and
+ * port into at most two URLs, NUTAG_URL and NUTAG_SIPS_URL, the only ones
+ * nua 1.12 binds; the configuration check refuses more.  A realm with a
+ * tls socket gets its certificate through a private directory and every
+ * TLS context a TLS 1.2 minimum (sip_tls.h).  Outgoing TLS (a gateway or
+ * contact with transport tls) leaves from the egress realm's tls socket,
+ * so that realm must have one.
  */
 #ifndef SBC_SIP_H
 #define SBC_SIP_H
@@ -23,6 +22,7 @@
 #include "cfg.h"
 
 struct b2b_ctx;
+struct sockaddr;
 
 /* A realm's user agent.  nua_create() gets it as its magic. */
 struct b2b_dialplan;
@@ -32,6 +32,7 @@ struct b2b_sip_realm {
 	const struct cfg_realm *cfg;
 	struct b2b_dialplan *dialplan;	/* numbers dialled from this realm */
 	nua_t *nua;
+	bool tls;			/* has a tls socket: can reach TLS peers */
 	bool shut_down;			/* nua_r_shutdown reported done */
 };
 
@@ -46,9 +47,10 @@ struct b2b_sip {
  * b2b_sip_init - create and bind one nua per configured realm
  * @ctx: context with root, store, acl and calls set up
  *
- * @return 0; -ENOTSUP (a tls socket, or more than two address groups in a
- * realm; logged); -EADDRNOTAVAIL / -EIO (a socket could not be bound;
- * logged); -ENOMEM.
+ * @return 0; -ENOTSUP (more than two address groups in a realm; logged);
+ * -EADDRNOTAVAIL / -EIO (a socket could not be bound; logged); -EINVAL
+ * and file errors of b2b_tls_dir_make() (TLS certificate or key; logged);
+ * -ENOMEM.
  */
 int b2b_sip_init(struct b2b_ctx *ctx);
 
@@ -58,6 +60,15 @@ int b2b_sip_init(struct b2b_ctx *ctx);
  * about two seconds per step; safe on a partial init.
  */
 void b2b_sip_uninit(struct b2b_ctx *ctx);
+
+/**
+ * b2b_sip_request_source - where the request @realm's nua is delivering
+ * now came from: its source address and transport (tls told from tcp by
+ * the top Via, which Sofia checks against the connection)
+ * @return 0, or -EINVAL when the message has no address.
+ */
+int b2b_sip_request_source(struct b2b_sip_realm *realm,
+			   const struct sockaddr **src, enum cfg_transport *tp);
 
 /* b2b_sip_realm - the user agent of realm @name, or NULL. */
 struct b2b_sip_realm *b2b_sip_realm(struct b2b_ctx *ctx, const char *name);

@@ -65,6 +65,7 @@ static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_DIALOGS] = "dialogs",
 	[STORE_DB_CDRS] = "cdrs",
 	[STORE_DB_AUDIT] = "audit",
+	[STORE_DB_LIVE_CALLS] = "live_calls",
 };
 
 const char *store_db_name(enum store_db db)

@@ -18,6 +18,8 @@
  *   cdrs             id as 8 bytes big-endian, so keys sort by id
  *   audit            id as 8 bytes big-endian (balance changes and rate
  *                    imports made from ctl: who, when, amount, new balance)
+ *   live_calls       account "\x1f" sbcd call id (answered prepaid calls:
+ *                    their credit checkpoint, b2bua/credit_checkpoint.h)
  *
  * Adding a named database is backward compatible and needs no new schema
  * version: store_open() creates every database this build knows that the
@@ -71,6 +73,8 @@
 #define STORE_HA1_SHA256_LEN 64
 #define STORE_CURRENCY_LEN 3	/* ISO 4217 */
 #define STORE_ROUTE_GWS 8	/* gateways per route */
+#define STORE_ACCT_LIST_MAX 16	/* entries of an account's barred/in_* lists */
+#define STORE_HOURS_MAX 128	/* an account's in_hours rules */
 
 enum store_db {
 	STORE_DB_ACCOUNTS,
@@ -81,6 +85,7 @@ enum store_db {
 	STORE_DB_DIALOGS,
 	STORE_DB_CDRS,
 	STORE_DB_AUDIT,
+	STORE_DB_LIVE_CALLS,
 	STORE_DB_COUNT,
 };
 
@@ -99,6 +104,19 @@ struct store_account {
 	uint32_t max_calls;			/* 0 = unlimited */
 	bool blocked;
 	char emergency_id[STORE_NAME_MAX];
+	/* postpaid limits and incoming-call policy (account_policy.h) */
+	uint32_t quota_min;			/* minutes per UTC month, 0 = none */
+	uint32_t usage_month;			/* YYYYMM of usage_ms, 0 = none */
+	int64_t usage_ms;			/* answered time in usage_month */
+	uint32_t max_duration_s;		/* 0 = no limit of its own */
+	bool no_pstn;				/* pstn=no: no calls by LCR */
+	char barred[STORE_ACCT_LIST_MAX][STORE_PREFIX_MAX];
+	uint32_t n_barred;
+	char in_reject[STORE_ACCT_LIST_MAX][STORE_PREFIX_MAX];
+	uint32_t n_in_reject;
+	char in_accept[STORE_ACCT_LIST_MAX][STORE_PREFIX_MAX];
+	uint32_t n_in_accept;
+	char in_hours[STORE_HOURS_MAX];		/* "Mon-Fri 08:00-18:00", UTC */
 };
 
 /* A carrier or PBX trusted by source address. */
@@ -191,6 +209,33 @@ struct store_audit {
 	int64_t amount;				/* micro-units, >= 0 */
 	int64_t balance_after;			/* micro-units; 0 without account */
 	char note[STORE_NOTE_MAX];
+};
+
+/*
+ * An answered prepaid call, written when it is answered, checkpointed while
+ * it is up and deleted in the transaction that debits it at its end, so a
+ * restarted sbcd can debit the calls a crash cut (credit_checkpoint.h).
+ * The rate is copied in: the call is priced as it was when admitted.
+ */
+struct store_live_call {
+	char account[STORE_ID_MAX];		/* key part 1 */
+	char id[STORE_NAME_MAX];		/* key part 2: sbcd call id */
+	char call_id[STORE_CALLID_MAX];		/* leg A Call-ID, for the CDR */
+	char caller[STORE_ID_MAX];
+	char callee[STORE_ID_MAX];
+	char egress[STORE_ID_MAX];		/* peer of leg B */
+	int64_t setup_ms;			/* unix time, ms */
+	int64_t answer_ms;			/* unix time, ms, > 0 */
+	char plan[STORE_NAME_MAX];		/* the rate: struct store_rate */
+	char prefix[STORE_PREFIX_MAX];
+	int64_t price_per_min;
+	int64_t connect_fee;
+	uint32_t first_incr;
+	uint32_t next_incr;
+	uint32_t max_s;				/* granted; UINT32_MAX: no limit */
+	int64_t reserved;			/* micro-units, >= 0 */
+	uint32_t consumed_s;			/* billed at checkpoint_ms, <= max_s */
+	int64_t checkpoint_ms;			/* unix time, ms */
 };
 
 struct store;
@@ -361,6 +406,27 @@ int store_audit_get(struct store_txn *txn, uint64_t id,
  */
 int store_audit_foreach(struct store_txn *txn, const char *account,
 			int (*cb)(const void *rec, void *arg), void *arg);
+
+/* store_live_call_{put,get,del} - live prepaid calls by @account and @id */
+int store_live_call_put(struct store_txn *txn,
+			const struct store_live_call *c);
+int store_live_call_get(struct store_txn *txn, const char *account,
+			const char *id, struct store_live_call *out);
+int store_live_call_del(struct store_txn *txn, const char *account,
+			const char *id);
+
+/**
+ * store_live_call_foreach - call @cb for every live call of one account
+ * @txn: any transaction
+ * @account: the account
+ * @cb: as for store_foreach(), with a struct store_live_call
+ * @arg: passed to @cb
+ *
+ * @return as store_foreach(); -EINVAL also for an empty or too long
+ * @account.
+ */
+int store_live_call_foreach(struct store_txn *txn, const char *account,
+			    int (*cb)(const void *rec, void *arg), void *arg);
 
 /**
  * store_foreach - call @cb for every record of @db, in key order

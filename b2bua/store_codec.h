@@ -68,6 +68,7 @@ union store_any_record {
 	struct store_dialog dialog;
 	struct store_cdr cdr;
 	struct store_audit audit;
+	struct store_live_call live_call;
 };
 
 /* The descriptor of the records kept in @db, NULL when out of range. */

@@ -172,6 +172,16 @@ static const struct store_field account_fields[] = {
 	F_U32(struct store_account, max_calls, OPT),
 	F_BOOL(struct store_account, blocked, OPT),
 	F_STR(struct store_account, emergency_id, OPT),
+	/* added later: optional, absent in older records = no limit */
+	F_U32(struct store_account, quota_min, OPT),
+	F_U32(struct store_account, usage_month, OPT),
+	F_I64(struct store_account, usage_ms, OPT),
+	F_U32(struct store_account, max_duration_s, OPT),
+	F_BOOL(struct store_account, no_pstn, OPT),
+	F_STRV(struct store_account, barred, n_barred, OPT),
+	F_STRV(struct store_account, in_reject, n_in_reject, OPT),
+	F_STRV(struct store_account, in_accept, n_in_accept, OPT),
+	F_STR(struct store_account, in_hours, OPT),
 };
 
 static int account_key(const void *rec, uint8_t buf[STORE_KEY_MAX])
@@ -179,6 +189,16 @@ static int account_key(const void *rec, uint8_t buf[STORE_KEY_MAX])
 	const struct store_account *a = rec;
 
 	return key_build(buf, a->id, "", "");
+}
+
+/* true when the @n entries of an account list are names (non-empty) */
+static bool list_ok(const char (*list)[STORE_PREFIX_MAX], uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (!name_ok(list[i]))
+			return false;
+	}
+	return true;
 }
 
 static int account_check(const void *rec, const char **bad)
@@ -197,6 +217,16 @@ static int account_check(const void *rec, const char **bad)
 		return invalid(bad, "ha1_sha256");
 	if (!currency_ok(a->currency))
 		return invalid(bad, "currency");
+	if (a->usage_ms < 0)
+		return invalid(bad, "usage_ms");
+	if (!text_ok(a->in_hours))
+		return invalid(bad, "in_hours");
+	if (!list_ok(a->barred, a->n_barred))
+		return invalid(bad, "barred");
+	if (!list_ok(a->in_reject, a->n_in_reject))
+		return invalid(bad, "in_reject");
+	if (!list_ok(a->in_accept, a->n_in_accept))
+		return invalid(bad, "in_accept");
 	return 0;
 }
 
@@ -473,6 +503,66 @@ static int audit_check(const void *rec, const char **bad)
 	return 0;
 }
 
+/* live calls ------------------------------------------------------------- */
+
+static const struct store_field live_call_fields[] = {
+	F_STR(struct store_live_call, account, REQ),
+	F_STR(struct store_live_call, id, REQ),
+	F_STR(struct store_live_call, call_id, OPT),
+	F_STR(struct store_live_call, caller, OPT),
+	F_STR(struct store_live_call, callee, OPT),
+	F_STR(struct store_live_call, egress, OPT),
+	F_I64(struct store_live_call, setup_ms, REQ),
+	F_I64(struct store_live_call, answer_ms, REQ),
+	F_STR(struct store_live_call, plan, REQ),
+	F_STR(struct store_live_call, prefix, REQ),
+	F_I64(struct store_live_call, price_per_min, REQ),
+	F_I64(struct store_live_call, connect_fee, REQ),
+	F_U32(struct store_live_call, first_incr, REQ),
+	F_U32(struct store_live_call, next_incr, REQ),
+	F_U32(struct store_live_call, max_s, REQ),
+	F_I64(struct store_live_call, reserved, REQ),
+	F_U32(struct store_live_call, consumed_s, REQ),
+	F_I64(struct store_live_call, checkpoint_ms, REQ),
+};
+
+/* account "\x1f" id: an account's calls share the prefix account "\x1f" */
+static int live_call_key(const void *rec, uint8_t buf[STORE_KEY_MAX])
+{
+	const struct store_live_call *c = rec;
+
+	return key_build(buf, c->account, "\x1f", c->id);
+}
+
+static int live_call_check(const void *rec, const char **bad)
+{
+	const struct store_live_call *c = rec;
+
+	if (!name_ok(c->account))
+		return invalid(bad, "account");
+	if (!name_ok(c->id))
+		return invalid(bad, "id");
+	if (!text_ok(c->call_id))
+		return invalid(bad, "call_id");
+	if (c->answer_ms <= 0)
+		return invalid(bad, "answer_ms");
+	if (!name_ok(c->plan) || strchr(c->plan, '/'))
+		return invalid(bad, "plan");
+	if (!text_ok(c->prefix))
+		return invalid(bad, "prefix");
+	if (c->price_per_min < 0)
+		return invalid(bad, "price_per_min");
+	if (c->connect_fee < 0)
+		return invalid(bad, "connect_fee");
+	if (c->next_incr == 0)
+		return invalid(bad, "next_incr");
+	if (c->reserved < 0)
+		return invalid(bad, "reserved");
+	if (c->consumed_s > c->max_s)
+		return invalid(bad, "consumed_s");
+	return 0;
+}
+
 /* @v_ is the record's "v": bump it when a field changes meaning or type */
 #define RECORD(db_, name_, v_, type_, fields_, key_, check_)		\
 	[db_] = {							\
@@ -499,6 +589,8 @@ static const struct store_record records[STORE_DB_COUNT] = {
 	       cdr_fields, cdr_key, cdr_check),
 	RECORD(STORE_DB_AUDIT, "audit", 1, struct store_audit,
 	       audit_fields, audit_key, audit_check),
+	RECORD(STORE_DB_LIVE_CALLS, "live call", 1, struct store_live_call,
+	       live_call_fields, live_call_key, live_call_check),
 };
 
 const struct store_record *store_record_of(enum store_db db)
@@ -742,4 +834,49 @@ int store_audit_foreach(struct store_txn *txn, const char *account,
 	if (!cb)
 		return -EINVAL;
 	return store_walk_back(txn, STORE_DB_AUDIT, audit_filter, &w);
+}
+
+int store_live_call_put(struct store_txn *txn,
+			const struct store_live_call *c)
+{
+	return store_put(txn, STORE_DB_LIVE_CALLS, c);
+}
+
+int store_live_call_get(struct store_txn *txn, const char *account,
+			const char *id, struct store_live_call *out)
+{
+	struct store_live_call key = { 0 };
+
+	if (key_arg(key.account, sizeof(key.account), account) ||
+	    key_arg(key.id, sizeof(key.id), id))
+		return -EINVAL;
+	return store_get(txn, STORE_DB_LIVE_CALLS, &key, out);
+}
+
+int store_live_call_del(struct store_txn *txn, const char *account,
+			const char *id)
+{
+	struct store_live_call key = { 0 };
+
+	if (key_arg(key.account, sizeof(key.account), account) ||
+	    key_arg(key.id, sizeof(key.id), id))
+		return -EINVAL;
+	return store_del(txn, STORE_DB_LIVE_CALLS, &key);
+}
+
+int store_live_call_foreach(struct store_txn *txn, const char *account,
+			    int (*cb)(const void *rec, void *arg), void *arg)
+{
+	struct store_live_call key = { 0 };
+	uint8_t prefix[STORE_KEY_MAX];
+	int len;
+
+	if (key_arg(key.account, sizeof(key.account), account) ||
+	    !name_ok(key.account))
+		return -EINVAL;
+	len = live_call_key(&key, prefix);
+	if (len < 0)
+		return len;
+	return store_walk(txn, STORE_DB_LIVE_CALLS, prefix, (size_t)len, cb,
+			  arg);
 }

@@ -35,9 +35,13 @@ static bool user_ok(const char *user, size_t len)
 	       strspn(user, ok) == strlen(user);
 }
 
-/* The account behind @c, if it may use @realm; HA1 for @c's algorithm. */
+/*
+ * The account behind @c, if it may use @realm; HA1 for @c's algorithm.  A
+ * blocked account may not register; its calls authenticate, so that
+ * account_policy.h refuses them with a reason and a CDR.
+ */
 static const char *account_ha1(struct b2b_ctx *ctx, const char *realm,
-			       const struct b2b_auth_creds *c,
+			       const struct b2b_auth_creds *c, bool reg,
 			       struct store_account *acct)
 {
 	char id[STORE_ID_MAX];
@@ -52,21 +56,27 @@ static const char *account_ha1(struct b2b_ctx *ctx, const char *realm,
 		return NULL;
 	rc = store_account_get(txn, id, acct);
 	store_txn_abort(txn);
-	if (rc < 0 || acct->blocked ||
+	if (rc < 0 || (reg && acct->blocked) ||
 	    (acct->realm[0] && strcmp(acct->realm, realm)))
 		return NULL;
 	return c->sha256 ? acct->ha1_sha256 : acct->ha1_md5;
 }
 
-/* 401/407 with a SHA-256 and an MD5 challenge, in that order. */
+/*
+ * 401/407 with a SHA-256 and an MD5 challenge, in that order; with the
+ * realm's digest = "md5", the MD5 one alone (some phones, e.g. baresip
+ * 1.0.0 on libre 1.1.0, give up at a SHA-256 challenge instead of taking
+ * the next one, as RFC 7616 section 3.7 says they should).
+ */
 static void challenge(struct b2b_sip_realm *realm, nua_handle_t *nh,
 		      bool reg, const char *domain, bool stale)
 {
 	struct b2b_auth *auth = realm->ctx->auth;
 	char c256[B2B_AUTH_CHALLENGE_MAX], cmd5[B2B_AUTH_CHALLENGE_MAX];
+	bool sha256 = realm->cfg->digest != CFG_DIGEST_MD5;
 
-	if (b2b_auth_challenge(auth, domain, true, stale, c256,
-			       sizeof(c256)) < 0 ||
+	if ((sha256 && b2b_auth_challenge(auth, domain, true, stale, c256,
+					  sizeof(c256)) < 0) ||
 	    b2b_auth_challenge(auth, domain, false, stale, cmd5,
 			       sizeof(cmd5)) < 0) {
 		nua_respond(nh, 400, "Bad Domain", NUTAG_WITH_THIS(realm->nua),
@@ -76,12 +86,12 @@ static void challenge(struct b2b_sip_realm *realm, nua_handle_t *nh,
 	if (reg)
 		nua_respond(nh, SIP_401_UNAUTHORIZED,
 			    NUTAG_WITH_THIS(realm->nua),
-			    SIPTAG_WWW_AUTHENTICATE_STR(c256),
+			    TAG_IF(sha256, SIPTAG_WWW_AUTHENTICATE_STR(c256)),
 			    SIPTAG_WWW_AUTHENTICATE_STR(cmd5), TAG_END());
 	else
 		nua_respond(nh, SIP_407_PROXY_AUTH_REQUIRED,
 			    NUTAG_WITH_THIS(realm->nua),
-			    SIPTAG_PROXY_AUTHENTICATE_STR(c256),
+			    TAG_IF(sha256, SIPTAG_PROXY_AUTHENTICATE_STR(c256)),
 			    SIPTAG_PROXY_AUTHENTICATE_STR(cmd5), TAG_END());
 }
 
@@ -120,7 +130,7 @@ int b2b_subscriber_auth(struct b2b_sip_realm *realm, nua_handle_t *nh,
 	if (res == B2B_AUTH_OK && !uri_matches(c.uri, sip))
 		res = B2B_AUTH_MALFORMED;
 	if (res == B2B_AUTH_OK) {
-		ha1 = account_ha1(ctx, realm->cfg->name, &c, acct);
+		ha1 = account_ha1(ctx, realm->cfg->name, &c, reg, acct);
 		res = b2b_auth_verify(ctx->auth, &c, method, ha1);
 	}
 	switch (res) {
@@ -177,7 +187,6 @@ void b2b_subscriber_peer(const struct store_account *acct,
 	snprintf(out->name, sizeof(out->name), "%.*s",
 		 (int)sizeof(out->name) - 1, acct->id);
 	snprintf(out->realm, sizeof(out->realm), "%s", acct->realm);
-	out->max_calls = acct->max_calls;
 }
 
 int b2b_subscriber_hop(struct b2b_call *call, unsigned i,

@@ -9,9 +9,10 @@
  * that uses it.  It sets cfg, then n_workers once the EAL is up, and brings
  * the modules up in this order and down in the reverse one:
  *
- *   rte_eal_init -> dp_port_init -> dp_exception_init -> flow table
- *                (ft, qsv, flows, index, rebuild) -> dp_lcore_init
- *                -> dp_stats_init -> dp_lcore_launch ... dp_lcore_stop
+ *   flow table (ft, as owner) -> rte_eal_init -> dp_port_init
+ *                -> dp_exception_init -> flow state (qsv, flows, index,
+ *                rebuild) -> dp_lcore_init -> dp_stats_init
+ *                -> dp_lcore_launch ... dp_lcore_stop
  *
  * Everything but @stop and the counters inside each struct dp_lcore is
  * written during initialisation only, before the worker lcores and the
@@ -31,6 +32,7 @@
 
 struct dp_flows;
 struct dp_lcore;
+struct dp_msrp_relay;
 struct ft;
 struct ft_index;
 struct rte_mempool;
@@ -58,6 +60,8 @@ struct dp_ctx {
 	struct ft_index *index;
 	struct dp_flows *flows;
 	struct rte_rcu_qsbr *qsv;
+	/* The MSRP relay (msrp_relay.h), its own thread; NULL without MSRP. */
+	struct dp_msrp_relay *msrp;
 	/* Indexed by lcore id; NULL for the main lcore and unused ids. */
 	struct dp_lcore *lcores[RTE_MAX_LCORE];
 	unsigned n_workers;		/* forwarding lcores: all but main */

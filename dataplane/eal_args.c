@@ -81,7 +81,8 @@ int dp_eal_args_build(const struct cfg *cfg, const char *prog,
 	}
 
 	if (dp->lcores[0] != '\0') {
-		ret = push(out, "-l");
+		/* "0@0,(1-2)@1" maps lcores to CPUs: only --lcores says that */
+		ret = push(out, strchr(dp->lcores, '@') ? "--lcores" : "-l");
 		if (ret == 0)
 			ret = push(out, dp->lcores);
 		if (ret < 0)

@@ -7,6 +7,7 @@
  * told to use are exactly the devices the EAL probes:
  *
  *   sbc-dataplane <eal_args...> -l <lcores> [--file-prefix=sbc-dp]
+ *                 (--lcores <lcores> when they map lcores to CPUs with @)
  *                 { --vdev <device> | -a <device> } per port
  *
  * This module is pure (no DPDK calls) so that it can be unit tested and run

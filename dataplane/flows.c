@@ -150,12 +150,13 @@ static struct dp_flow *build(struct dp_flows *fl, const struct pending *p,
 	d->srtp = srtp;
 	/* no address family translation: the packet keeps its IP header */
 	d->usable = f->out_port < fl->n_ports &&
-		    f->local.family == f->dst.family;
+		    f->local.family == f->dst.family &&
+		    f->src.family == f->dst.family;
 	if (!d->usable)
-		log_warn("flow %u: out port %u of %u, local family %u, dst "
-			 "family %u: its packets are dropped", p->slot,
-			 f->out_port, fl->n_ports, f->local.family,
-			 f->dst.family);
+		log_warn("flow %u: out port %u of %u, local family %u, src "
+			 "family %u, dst family %u: its packets are dropped",
+			 p->slot, f->out_port, fl->n_ports, f->local.family,
+			 f->src.family, f->dst.family);
 	return d;
 }
 

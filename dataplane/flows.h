@@ -2,7 +2,7 @@
  * DOC: Local flow state - what the forwarding lcores read per packet
  *
  * The flow table in shared memory is sbcd's; the lcores do not read its
- * entries per packet (a seqlock copy of 152 bytes each time).  Instead the
+ * entries per packet (a seqlock copy of 176 bytes each time).  Instead the
  * main lcore, when ft_index_sync() reports a slot changed, builds a
  * struct dp_flow for it: the rewrite already in packet form, the family,
  * and a pointer to the slot's SRTP context.  Both live in dataplane-local

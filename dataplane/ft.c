@@ -520,8 +520,42 @@ static bool srtp_ok(const struct ft_srtp *s)
 	       zero(s->key + len, sizeof(s->key) - len);
 }
 
+/* RFC 4975 section 9: session-id = 1*( unreserved / "+" / "=" / "/" ) */
+static bool msrp_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("-._~+=/", c));
+}
+
+/* an MSRP leg: the packet fields are not there, struct ft_msrp is */
+static bool msrp_ok(const struct ft_msrp *m)
+{
+	if (m->reserved || (m->flags & ~FT_MSRP_ACTIVE) || !m->id_len ||
+	    m->id_len > FT_MSRP_ID_MAX || !m->path_len ||
+	    m->path_len > FT_MSRP_PATH_MAX ||
+	    !zero((const uint8_t *)m->id + m->id_len,
+		  FT_MSRP_ID_MAX - m->id_len) ||
+	    !zero((const uint8_t *)m->path + m->path_len,
+		  FT_MSRP_PATH_MAX - m->path_len))
+		return false;
+	for (unsigned i = 0; i < m->id_len; i++)
+		if (!msrp_id_char(m->id[i]))
+			return false;
+	for (unsigned i = 0; i < m->path_len; i++)
+		if ((uint8_t)m->path[i] <= ' ' && m->path[i] != ' ')
+			return false;
+	if (m->flags & FT_MSRP_ACTIVE)
+		return endpoint_ok(&m->peer) && m->peer.port;
+	return m->peer.family == FT_FAMILY_NONE ||
+	       endpoint_ok(&m->peer);
+}
+
 static bool flow_ok(const struct ft *ft, const struct ft_flow *f)
 {
+	if (f->kind == FT_KIND_MSRP)
+		return (f->pair == FT_NO_SLOT || f->pair < ft->capacity) &&
+		       f->latch <= FT_LATCH_SSRC && endpoint_ok(&f->local) &&
+		       f->local.port && msrp_ok(&f->msrp);
 	return (f->pair == FT_NO_SLOT || f->pair < ft->capacity) &&
 	       f->latch <= FT_LATCH_SSRC && f->kind <= FT_KIND_RTP_RTCP_MUX &&
 	       endpoint_ok(&f->local) && endpoint_ok(&f->src) &&

@@ -45,6 +45,14 @@
  * dataplane then takes the flag (ft_overflow_take()), which discards what
  * the ring still holds, and rescans every slot.
  *
+ * Kinds: RTP, RTCP and RTP+RTCP (mux) entries are packet flows, one per
+ * direction, looked up by the forwarding lcores on @local.  An
+ * FT_KIND_MSRP entry is one leg of an MSRP session instead (ABI version
+ * 2): struct ft_msrp takes the place of the packet fields, the dataplane's
+ * MSRP relay serves it on kernel sockets (msrp_relay.h) and the flow index
+ * leaves it out, since every leg of a realm shares its MSRP address and
+ * port.  Its counters count chunks (packets) and body bytes from the peer.
+ *
  * Counters: written by the dataplane only, in the entry's lines 3-4, never
  * shared with the writer's lines.  A flow is counted by the lcore that
  * receives it: RSS hashes the 5-tuple, which is fixed for a media stream,
@@ -71,7 +79,7 @@
 #include <sys/types.h>
 
 #define FT_MAGIC 0x31574f4c46434253ULL	/* "SBCFLOW1" little-endian */
-#define FT_ABI_VERSION 1u
+#define FT_ABI_VERSION 2u	/* 2: FT_KIND_MSRP */
 #define FT_CACHE_LINE 64
 #define FT_CAPACITY_MIN 8u
 #define FT_CAPACITY_MAX (16u * 1024 * 1024)
@@ -106,6 +114,7 @@ enum ft_kind {
 	FT_KIND_RTP = 0,
 	FT_KIND_RTCP,
 	FT_KIND_RTP_RTCP_MUX,
+	FT_KIND_MSRP,		/* one leg of an MSRP session: struct ft_msrp */
 };
 
 /* Key material: master key (16 bytes) then master salt (ft_srtp_salt_len). */
@@ -156,10 +165,34 @@ struct ft_srtp {
 	uint8_t key[FT_KEY_MAX];	/* master key + salt */
 };
 
+#define FT_MSRP_ID_MAX 16	/* the SBC's MSRP session-id on a leg */
+#define FT_MSRP_PATH_MAX 92	/* the peer's a=path, as it sent it */
+#define FT_MSRP_ACTIVE 0x01u	/* the relay connects to @peer (RFC 6135) */
+
+/*
+ * One leg of an MSRP session (kind FT_KIND_MSRP; the MSRP relay of the
+ * dataplane process, dataplane/msrp_relay.h).  The SBC's URI toward the
+ * leg is msrp://LOCAL/ID;tcp with ft_flow.local (the realm's MSRP address
+ * and port, shared by every leg of the realm) and @id; ft_flow.pair is the
+ * other leg's slot.  Text fields are not NUL-terminated; the bytes after
+ * their length are zero.
+ */
+struct ft_msrp {
+	struct ft_endpoint peer;	/* first hop of @path, to connect to;
+					 * family NONE unless FT_MSRP_ACTIVE */
+	uint8_t flags;		/* FT_MSRP_* */
+	uint8_t id_len;		/* 1..FT_MSRP_ID_MAX */
+	uint8_t path_len;	/* 1..FT_MSRP_PATH_MAX */
+	uint8_t reserved;	/* zero */
+	char id[FT_MSRP_ID_MAX];	/* RFC 4975 session-id characters */
+	char path[FT_MSRP_PATH_MAX];	/* the peer's To-Path */
+};
+
 /*
  * What sbcd puts: packets to @local are sent from @src to @dst on
  * dataplane port @out_port (index in dataplane.ports), SRTP-unprotected
- * with @srtp_in and protected with @srtp_out as each one says.
+ * with @srtp_in and protected with @srtp_out as each one says.  An MSRP
+ * leg uses @msrp in place of the packet fields.
  */
 struct ft_flow {
 	uint64_t call_id;	/* the call this flow belongs to */
@@ -168,11 +201,18 @@ struct ft_flow {
 	uint8_t latch;		/* enum ft_latch */
 	uint8_t kind;		/* enum ft_kind */
 	struct ft_endpoint local;	/* the SBC address packets arrive on */
-	struct ft_endpoint src;	/* the SBC address packets leave from */
-	struct ft_endpoint dst;	/* where they go (until latched) */
-	struct ft_srtp srtp_in;
-	struct ft_srtp srtp_out;
-	uint8_t reserved[4];	/* zero */
+	union {
+		struct {
+			struct ft_endpoint src;	/* the SBC address packets
+						 * leave from */
+			struct ft_endpoint dst;	/* where they go (until
+						 * latched) */
+			struct ft_srtp srtp_in;
+			struct ft_srtp srtp_out;
+			uint8_t reserved[4];	/* zero */
+		};
+		struct ft_msrp msrp;	/* kind FT_KIND_MSRP */
+	};
 };
 
 /* The writer's part of an entry, copied as a whole under ft_entry.seq. */
@@ -254,10 +294,12 @@ struct ft_header {
 /* The ABI: a change here is a new FT_ABI_VERSION. */
 static_assert(sizeof(struct ft_endpoint) == 20, "ft_endpoint");
 static_assert(sizeof(struct ft_srtp) == 32, "ft_srtp");
-static_assert(sizeof(struct ft_flow) == 144, "ft_flow");
+static_assert(sizeof(struct ft_msrp) == 132, "ft_msrp");
+static_assert(sizeof(struct ft_flow) == 168, "ft_flow");
 static_assert(offsetof(struct ft_flow, local) == 16, "ft_flow.local");
 static_assert(offsetof(struct ft_flow, srtp_in) == 76, "ft_flow.srtp_in");
-static_assert(sizeof(struct ft_entry_data) == 152, "ft_entry_data");
+static_assert(offsetof(struct ft_flow, msrp) == 36, "ft_flow.msrp");
+static_assert(sizeof(struct ft_entry_data) == 176, "ft_entry_data");
 static_assert(sizeof(struct ft_entry_data) % 8 == 0, "copied as words");
 static_assert(offsetof(struct ft_entry, data) == 8, "ft_entry.data");
 static_assert(offsetof(struct ft_entry, ctr) == 3 * FT_CACHE_LINE,

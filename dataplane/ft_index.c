@@ -27,6 +27,7 @@
 struct shadow {
 	struct ft_endpoint key;
 	bool indexed;		/* key is in the hash for this slot */
+	bool unindexed;		/* an MSRP leg: reported, never hashed */
 	uint64_t seq;		/* entry seq last applied; 0: never */
 };
 
@@ -186,14 +187,23 @@ static int apply(struct ft_index *ix, struct ft *ft, uint32_t slot)
 		return 0;
 	s->seq = ver.seq;
 	if (ret == -ENOENT) {
-		if (!s->indexed)
+		if (!s->indexed && !s->unindexed)
 			return 0;
 		unindex(ix, slot, s);
+		s->unindexed = false;
 		if (ix->on_change)
 			ix->on_change(ix->arg, slot, NULL, 0);
 		return 1;
 	}
-	index_flow(ix, slot, s, &f, ver.epoch);
+	/*
+	 * An MSRP leg is served on kernel sockets, not by packet lookups, and
+	 * every leg of a realm shares its MSRP address and port.
+	 */
+	s->unindexed = f.kind == FT_KIND_MSRP;
+	if (s->unindexed)
+		unindex(ix, slot, s);
+	else
+		index_flow(ix, slot, s, &f, ver.epoch);
 	if (ix->on_change)
 		ix->on_change(ix->arg, slot, &f, ver.epoch);
 	return 1;

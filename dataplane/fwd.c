@@ -12,6 +12,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#include <rte_ring.h>
 
 #include "ctx.h"
 #include "flows.h"
@@ -160,10 +161,11 @@ static inline void latch_learn(const struct dp_flow *f, const struct dp_pkt *p,
 }
 
 /*
- * The destination: the flow's, or with latching its pair's latched source.
- * The pair's counters are written by the lcore receiving the pair, so they
- * are read under their cseq; a read that races a change keeps the
- * configured destination for this one packet.
+ * The destination: the flow's, or its pair's latched source when the pair
+ * (which receives from the peer this flow sends to, so carries that peer's
+ * realm's mode) latches.  The pair's counters are written by the lcore
+ * receiving the pair, so they are read under their cseq; a read that races
+ * a change keeps the configured destination for this one packet.
  */
 static inline void dest_of(struct dp_lcore *lc, const struct dp_flow *f,
 			   struct dest *d)
@@ -177,18 +179,18 @@ static inline void dest_of(struct dp_lcore *lc, const struct dp_flow *f,
 
 	d->addr = f->dst_addr;
 	d->port = f->dst_port;
-	if (f->latch == FT_LATCH_OFF || f->pair == FT_NO_SLOT)
+	if (f->pair == FT_NO_SLOT)
 		return;
 	pf = dp_flow_get(lc->ctx->flows, f->pair);
 	pc = ft_counters_of(lc->ctx->ft, f->pair);
-	if (!pf || !pc)
+	if (!pf || !pc || pf->latch == FT_LATCH_OFF)
 		return;
 	s1 = __atomic_load_n(&pc->cseq, __ATOMIC_ACQUIRE);
 	latched = !(s1 & 1) &&
 		__atomic_load_n(&pc->epoch, __ATOMIC_RELAXED) == pf->epoch &&
 		__atomic_load_n(&pc->latched_family, __ATOMIC_RELAXED) ==
 		(f->family == AF_INET ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6);
-	if (!dp_latch_use(f->latch, latched))
+	if (!dp_latch_use(pf->latch, latched))
 		return;
 	w[0] = __atomic_load_n(&pc->latched_addr.w[0], __ATOMIC_RELAXED);
 	w[1] = __atomic_load_n(&pc->latched_addr.w[1], __ATOMIC_RELAXED);
@@ -219,7 +221,9 @@ static inline void send_probe(struct dp_lcore *lc, uint16_t port,
  * mostly goes to a few destinations; resolving one again at the same
  * now_tsc gives the same MAC and no probe (a probe sent stamps the entry
  * with now_tsc), so the answer stands until the neighbour state changes:
- * dp_neigh_input() or a resolve of another destination (which may evict).
+ * dp_neigh_input() or a resolve of another destination (which may evict),
+ * or the owner lcore's change to another lcore's port, which a chunk
+ * lags by at most its own few microseconds.
  */
 struct hop_cache {
 	bool valid;
@@ -237,10 +241,40 @@ static inline bool hop_cached(const struct hop_cache *h, uint16_t port,
 }
 
 /*
- * The next hop's MAC on @port, or a counted drop.  An unresolved next hop
- * gets its probe sent in @m's buffer, which the dropped packet no longer
- * needs; a stale one (packet sent, probe due) takes a buffer from the pool,
- * at most once a second per neighbour.
+ * Ask @port's neighbour owner to resolve or probe @dst (lcore.h), unless
+ * this lcore asked for the same destination within the last millisecond:
+ * the owner serves its inbox every DP_HOUSEKEEPING_US, so asking per
+ * packet would only fill the inbox.
+ */
+static void ask_owner(struct dp_lcore *lc, uint16_t port, int family,
+		      const uint8_t *dst)
+{
+	struct dp_neigh_asked *a = &lc->asked[port];
+	struct dp_counters *c = &lc->live[port];
+	const unsigned alen = family == AF_INET ? 4 : 16;
+	struct dp_neigh_msg msg = { .m = NULL, .family = (uint8_t)family };
+
+	if (a->family == family && memcmp(a->addr, dst, alen) == 0 &&
+	    lc->now_tsc - a->tsc < rte_get_tsc_hz() / 1000)
+		return;
+	memcpy(msg.addr, dst, alen);
+	c->neigh_handoff++;
+	if (rte_ring_enqueue_elem(lc->inbox[port], &msg, sizeof(msg)) != 0) {
+		c->neigh_handoff_full++;
+		return;
+	}
+	a->tsc = lc->now_tsc;
+	a->family = (uint8_t)family;
+	memcpy(a->addr, dst, alen);
+}
+
+/*
+ * The next hop's MAC on @port, or a counted drop.  On the port's
+ * neighbour owner an unresolved next hop gets its probe sent in @m's
+ * buffer, which the dropped packet no longer needs; a stale one (packet
+ * sent, probe due) takes a buffer from the pool, at most once a second per
+ * neighbour.  Another lcore reads the owner's table and asks the owner
+ * for what it cannot do itself.
  */
 static inline int next_hop(struct dp_lcore *lc, uint16_t port, int family,
 			   const uint8_t *dst, struct rte_ether_addr *mac,
@@ -258,9 +292,18 @@ static inline int next_hop(struct dp_lcore *lc, uint16_t port, int family,
 		return 0;
 	}
 	h->valid = false;
-	if (likely(nb != NULL))
+	if (unlikely(nb == NULL)) {
+		ret = -ENOENT;
+	} else if (lc->neigh_owner[port]) {
 		ret = dp_neigh_resolve(nb, family, dst, lc->now_tsc, mac, probe,
 				       &probe_len);
+	} else {
+		bool ask;
+
+		ret = dp_neigh_lookup(nb, family, dst, lc->now_tsc, mac, &ask);
+		if (unlikely(ask))
+			ask_owner(lc, port, family, dst);
+	}
 	if (likely(ret == 0)) {
 		*h = (struct hop_cache){ .valid = true, .family = (uint8_t)family,
 					 .port = port, .mac = *mac };
@@ -330,8 +373,8 @@ static void media(struct dp_lcore *lc, const struct dp_rxq *q,
 		     h) < 0)
 		return;
 	rw.src_mac = ctx->ports[f->out_port].mac;
-	rw.vlan = false;
-	rw.vlan_tci = 0;
+	rw.vlan_tci = ctx->ports[f->out_port].vlan;
+	rw.vlan = rw.vlan_tci != 0;
 	rw.family = f->family;
 	memcpy(rw.src_addr, f->src_addr, sizeof(rw.src_addr));
 	memcpy(rw.dst_addr, d.addr, sizeof(rw.dst_addr));
@@ -356,25 +399,20 @@ drop:
 	drop(m);
 }
 
-/* ARP or NS/NA: the port's neighbour state answers, learns or passes on */
-static void neigh_in(struct dp_lcore *lc, const struct dp_rxq *q,
-		     struct dp_counters *c, struct rte_mbuf *m, struct dp_pkt *p)
+/* ARP or NS/NA on the port's owner: answer, learn or pass on */
+static void neigh_answer(struct dp_lcore *lc, uint16_t port,
+			 struct dp_counters *c, struct rte_mbuf *m,
+			 struct dp_pkt *p)
 {
-	struct dp_neigh *nb = lc->neigh[q->port];
-
-	if (unlikely(!nb)) {
-		to_kernel(lc, q->port, c, m);
-		return;
-	}
 	c->neigh_in++;
-	switch (dp_neigh_input(nb, p, lc->now_tsc)) {
+	switch (dp_neigh_input(lc->neigh[port], p, lc->now_tsc)) {
 	case DP_NEIGH_REPLY:
 		dp_pkt_mbuf_update(p, m);
 		c->neigh_out++;
-		tx(lc, q->port, m);
+		tx(lc, port, m);
 		break;
 	case DP_NEIGH_NOT_MINE:
-		to_kernel(lc, q->port, c, m);
+		to_kernel(lc, port, c, m);
 		break;
 	case DP_NEIGH_DROP:
 		c->malformed[p->class == DP_PKT_ARP ? DP_PKT_BAD_ARP :
@@ -385,6 +423,79 @@ static void neigh_in(struct dp_lcore *lc, const struct dp_rxq *q,
 		drop(m);
 		break;
 	}
+}
+
+/* ARP or NS/NA: the port's neighbour owner takes it, here or via its inbox */
+static void neigh_in(struct dp_lcore *lc, const struct dp_rxq *q,
+		     struct dp_counters *c, struct rte_mbuf *m, struct dp_pkt *p)
+{
+	struct dp_neigh_msg msg = { .m = m };
+
+	if (unlikely(!lc->neigh[q->port])) {
+		to_kernel(lc, q->port, c, m);
+		return;
+	}
+	if (likely(lc->neigh_owner[q->port])) {
+		neigh_answer(lc, q->port, c, m, p);
+		return;
+	}
+	c->neigh_handoff++;
+	if (rte_ring_enqueue_elem(lc->inbox[q->port], &msg, sizeof(msg)) != 0) {
+		c->neigh_handoff_full++;
+		drop(m);
+	}
+}
+
+/* a request from another lcore: resolve @msg's destination, maybe probe */
+static void serve_ask(struct dp_lcore *lc, uint16_t port,
+		      const struct dp_neigh_msg *msg)
+{
+	uint8_t probe[DP_NEIGH_PROBE_MAX];
+	struct rte_ether_addr mac;
+	uint16_t probe_len = 0;
+	struct rte_mbuf *pm;
+
+	dp_neigh_resolve(lc->neigh[port], msg->family, msg->addr, lc->now_tsc,
+			 &mac, probe, &probe_len);
+	if (probe_len && (pm = rte_pktmbuf_alloc(lc->ctx->pool)) != NULL)
+		send_probe(lc, port, pm, probe, probe_len);
+}
+
+void dp_fwd_neigh_inbox(struct dp_lcore *lc, uint16_t port)
+{
+	struct dp_neigh_msg msg[DP_NEIGH_INBOX_BURST];
+	struct dp_counters *c = &lc->live[port];
+	unsigned n;
+
+	n = rte_ring_dequeue_burst_elem(lc->inbox[port], msg, sizeof(msg[0]),
+					DP_NEIGH_INBOX_BURST, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		struct dp_pkt p;
+
+		if (!msg[i].m) {
+			serve_ask(lc, port, &msg[i]);
+			continue;
+		}
+		/* parsed ARP or ND by the lcore that received it */
+		dp_pkt_parse_mbuf(msg[i].m, &p);
+		neigh_answer(lc, port, c, msg[i].m, &p);
+	}
+}
+
+/*
+ * Whether a frame is on the port's VLAN (cfg: dataplane.ports[].vlan): one
+ * tag with its VID, or for an untagged port no tag or a priority tag
+ * (VID 0, IEEE 802.1Q section 6.9.1).  Other frames are not the
+ * dataplane's, whatever their addresses: they take the exception path.
+ */
+static_assert(DP_PKT_MEDIA_UDP == 0 && DP_PKT_ARP == 1 && DP_PKT_ND == 2,
+	      "the classes a port's VLAN decides come first");
+
+static inline bool on_vlan(const struct dp_pkt *p, uint16_t vid)
+{
+	if (likely(p->n_vlan == 0))
+		return vid == 0;
+	return p->n_vlan == 1 && (p->vlan_tci[0] & RTE_VLAN_ID_MASK) == vid;
 }
 
 /* frames whose data is prefetched ahead of the parse (as l3fwd) */
@@ -407,6 +518,7 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 	const struct dp_flow *f[FT_INDEX_BULK];
 	struct ft_counters *ctr[FT_INDEX_BULK];
 	struct hop_cache h = { .valid = false };
+	const uint16_t vid = ctx->ports[q->port].vlan;
 	uint64_t hits = 0;
 	unsigned nm = 0, j = 0;
 
@@ -416,7 +528,10 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD],
 						       void *));
-		if (dp_pkt_parse_mbuf(pkts[i], &p[i]) == DP_PKT_MEDIA_UDP) {
+		dp_pkt_parse_mbuf(pkts[i], &p[i]);
+		if (p[i].class <= DP_PKT_ND && unlikely(!on_vlan(&p[i], vid)))
+			p[i].class = DP_PKT_OTHER_L3;
+		if (p[i].class == DP_PKT_MEDIA_UDP) {
 			key_of(&p[i], &keys[nm]);
 			kp[nm] = &keys[nm];
 			nm++;

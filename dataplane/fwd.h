@@ -16,13 +16,17 @@
  *                    latching (latch.h): learn the source, count the packet
  *                    destination: the flow's, or its pair's latched source
  *                    next hop MAC (neigh.h; drop no_neigh and send the probe
- *                    in the dropped packet's buffer), resolved once per
+ *                    in the dropped packet's buffer; not the port's owner:
+ *                    read its table, ask it to resolve), resolved once per
  *                    run of packets to one destination in a chunk
- *                    dp_pkt_rewrite() (drop: ttl), dp_pkt_finalize() when
+ *                    dp_pkt_rewrite() with the out port's VLAN tag, if any
+ *                    (drop: ttl), dp_pkt_finalize() when
  *                    SRTP changed the payload
  *                    transmit buffer of the output port
- *   ARP, ND    dp_neigh_input(): answer on the same port, learn, or give
- *              what is not for us to the exception path
+ *   ARP, ND    on the port's neighbour owner dp_neigh_input(): answer on
+ *              the same port, learn, or give what is not for us to the
+ *              exception path; on another lcore, to the owner's inbox
+ *   any of the above not on the port's VLAN: exception path
  *   MALFORMED  count by reason, drop
  *   FRAGMENT, OTHER_L3   exception path
  *
@@ -44,5 +48,12 @@ struct rte_mbuf;
 /* dp_fwd_burst - handle @n frames received on @q; takes every mbuf. */
 void dp_fwd_burst(struct dp_lcore *lc, const struct dp_rxq *q,
 		  struct rte_mbuf **pkts, uint16_t n);
+
+/*
+ * dp_fwd_neigh_inbox - on @port's neighbour owner: take the ARP/ND frames
+ * and resolve requests other lcores left in the port's inbox (lcore.h);
+ * at housekeeping time, at most DP_NEIGH_INBOX_BURST of them.
+ */
+void dp_fwd_neigh_inbox(struct dp_lcore *lc, uint16_t port);
 
 #endif

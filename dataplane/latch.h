@@ -8,10 +8,13 @@
  *          what arrives at X is the peer's real address; it is stored in
  *          X's counters (ft_count_latch), where sbcd reads it too.
  *   flow Y = X.pair (local = SBC address the far side sends to) sends:
- *          with Y.latch not off, to the address X learnt, instead of
+ *          with X.latch not off, to the address X learnt, instead of
  *          Y.dst, once X has learnt one.
  *
- * So sbcd sets the same latch mode on both directions of a stream.  Modes:
+ * So X's mode alone decides how the peer sending into X is latched: sbcd
+ * gives each direction the mode of the realm of the leg whose peer sends
+ * into it (b2bua/media_policy.h), and the two directions of a stream may
+ * differ.  Modes:
  * off (never learn), first (learn from the first packet only), ssrc (also
  * learn again when a packet from a new source carries a new SSRC: the peer
  * moved, e.g. NAT rebinding or a new device after a transfer).
@@ -60,7 +63,7 @@ static inline bool dp_latch_learn(uint8_t mode, const struct dp_latch_state *st,
 
 /**
  * dp_latch_use - whether a flow sends to its pair's latched source
- * @mode: the sending flow's enum ft_latch
+ * @mode: the pair's enum ft_latch (the flow that learns the source)
  * @pair_latched: its pair (of the current flow in that slot) has latched
  */
 static inline bool dp_latch_use(uint8_t mode, bool pair_latched)

@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
@@ -18,6 +20,7 @@
 #include <rte_mbuf.h>
 #include <rte_random.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
 
 #include "ctx.h"
 #include "ft.h"
@@ -50,6 +53,11 @@ static void housekeeping(struct dp_lcore *lc)
 {
 	const struct dp_ctx *ctx = lc->ctx;
 
+	/* ARP/ND and requests other lcores left for the ports this one
+	 * owns; their answers and probes leave with the flush below */
+	for (unsigned i = 0; i < ctx->n_ports; i++)
+		if (lc->neigh_owner[i])
+			dp_fwd_neigh_inbox(lc, (uint16_t)i);
 	for (unsigned i = 0; i < ctx->n_ports; i++) {
 		rte_eth_tx_buffer_flush(ctx->ports[i].id, lc->txq, lc->tx[i]);
 		if (lc->tx_kernel[i])
@@ -114,11 +122,11 @@ static void add_rxq(struct dp_lcore *lc, uint16_t port, uint16_t port_id,
 }
 
 /*
- * Queue 0 of every port, with the ARP/ND it receives, goes to the first
- * lcore, which then owns every port's neighbour state (neigh.h: one owner
- * per struct dp_neigh, and whoever transmits on a port resolves with it).
- * So does every exception TAP.  RSS queues 1... are dealt to the others,
- * then round again.
+ * Queue 0 of port i, where RSS puts what it cannot hash (ARP among it),
+ * goes to lcore i modulo their number, which owns the port's neighbour
+ * state (see lcore.h), with the port's exception TAP.  RSS queues 1... are
+ * dealt to the lcores from the second on, then round again, so that with
+ * as many lcores as ports the load spreads even without RSS.
  */
 static void deal_queues(struct dp_ctx *ctx, struct dp_lcore **order,
 			unsigned n)
@@ -126,9 +134,12 @@ static void deal_queues(struct dp_ctx *ctx, struct dp_lcore **order,
 	unsigned next = 1;
 
 	for (unsigned i = 0; i < ctx->n_ports; i++) {
-		add_rxq(order[0], (uint16_t)i, ctx->ports[i].id, 0, false);
+		struct dp_lcore *owner = order[i % n];
+
+		add_rxq(owner, (uint16_t)i, ctx->ports[i].id, 0, false);
+		owner->neigh_owner[i] = true;
 		if (ctx->exc[i].up)
-			add_rxq(order[0], (uint16_t)i, ctx->exc[i].id, 0, true);
+			add_rxq(owner, (uint16_t)i, ctx->exc[i].id, 0, true);
 	}
 	for (uint16_t q = 1; q < DP_PORT_MAX_RXQ; q++) {
 		for (unsigned i = 0; i < ctx->n_ports; i++) {
@@ -141,18 +152,21 @@ static void deal_queues(struct dp_ctx *ctx, struct dp_lcore **order,
 	}
 }
 
-/* the neighbour state of port @i, owned by @lc */
+/* the neighbour state and inbox of port @i, owned by @lc */
 static int neigh_setup(const struct dp_ctx *ctx, struct dp_lcore *lc,
 		       unsigned i)
 {
 	const struct dp_port *p = &ctx->ports[i];
 	const struct cfg_realm *r = cfg_realm_find(ctx->cfg, p->cfg->realm);
+	const int socket = (int)rte_lcore_to_socket_id(lc->lcore_id);
 	struct dp_neigh_conf nc = {
 		.mac = p->mac,
 		.gateway = p->cfg->gateway,
+		.vlan = p->vlan,
 		.hz = rte_get_tsc_hz(),
 		.seed = rte_rand(),
 	};
+	char name[RTE_RING_NAMESIZE];
 	int ret;
 
 	if (!r) {
@@ -162,17 +176,28 @@ static int neigh_setup(const struct dp_ctx *ctx, struct dp_lcore *lc,
 	}
 	nc.own[nc.n_own++] = r->media_addr;
 	lc->neigh[i] = rte_zmalloc_socket("dp_neigh", sizeof(struct dp_neigh),
-					  RTE_CACHE_LINE_SIZE,
-					  (int)rte_lcore_to_socket_id(lc->lcore_id));
+					  RTE_CACHE_LINE_SIZE, socket);
 	if (!lc->neigh[i])
 		return -ENOMEM;
 	ret = dp_neigh_init(lc->neigh[i], &nc);
-	if (ret < 0)
+	if (ret < 0) {
 		log_err("port %s: neighbour state (media address %s, gateway "
-			"%s): %s", p->cfg->name, r->media_addr.text,
+			"%s, vlan %u): %s", p->cfg->name, r->media_addr.text,
 			p->cfg->gateway.af ? p->cfg->gateway.text : "none",
-			strerror(-ret));
-	return ret;
+			p->vlan, strerror(-ret));
+		return ret;
+	}
+	/* any lcore may enqueue, only the owner dequeues */
+	snprintf(name, sizeof(name), "dp_neigh_in%u", i);
+	lc->inbox[i] = rte_ring_create_elem(name, sizeof(struct dp_neigh_msg),
+					    DP_NEIGH_INBOX, socket,
+					    RING_F_SC_DEQ);
+	if (!lc->inbox[i]) {
+		log_err("port %s: cannot create the neighbour inbox: %s",
+			p->cfg->name, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static struct rte_eth_dev_tx_buffer *txbuf_new(struct dp_lcore *lc,
@@ -211,17 +236,30 @@ static int lcore_setup(struct dp_ctx *ctx, struct dp_lcore *lc)
 				return -ENOMEM;
 		}
 	}
-	for (unsigned i = 0; i < lc->n_rxq; i++) {
-		const struct dp_rxq *q = &lc->rxq[i];
+	for (unsigned i = 0; i < ctx->n_ports; i++) {
 		int ret;
 
-		if (q->queue != 0 || q->from_kernel)
+		if (!lc->neigh_owner[i])
 			continue;
-		ret = neigh_setup(ctx, lc, q->port);
+		ret = neigh_setup(ctx, lc, i);
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
+}
+
+/* every lcore resolves on every port: point them at the owners' state */
+static void neigh_share(struct dp_ctx *ctx, struct dp_lcore **order,
+			unsigned n)
+{
+	for (unsigned i = 0; i < ctx->n_ports; i++) {
+		const struct dp_lcore *owner = order[i % n];
+
+		for (unsigned k = 0; k < n; k++) {
+			order[k]->neigh[i] = owner->neigh[i];
+			order[k]->inbox[i] = owner->inbox[i];
+		}
+	}
 }
 
 int dp_lcore_init(struct dp_ctx *ctx)
@@ -263,12 +301,10 @@ int dp_lcore_init(struct dp_ctx *ctx)
 			return ret;
 		}
 	}
-	if (n > 1)
-		log_warn("%u forwarding lcores: lcore %u resolves next hops "
-			 "(ARP/ND) for every port; media received on another "
-			 "lcore (rx_queues > 1) is dropped as no_neigh until "
-			 "neighbour state is shared between lcores", n,
-			 order[0]->lcore_id);
+	neigh_share(ctx, order, n);
+	for (unsigned i = 0; i < ctx->n_ports; i++)
+		log_info("port %s: neighbours (ARP/ND) owned by lcore %u",
+			 ctx->ports[i].cfg->name, order[i % n]->lcore_id);
 	return 0;
 }
 
@@ -290,6 +326,17 @@ void dp_lcore_uninit(struct dp_ctx *ctx)
 						      lc->tx_kernel[i]->length);
 			rte_free(lc->tx[i]);
 			rte_free(lc->tx_kernel[i]);
+			if (!lc->neigh_owner[i])
+				continue;
+			/* frames left in the inbox go back to the pool */
+			if (lc->inbox[i]) {
+				struct dp_neigh_msg msg;
+
+				while (rte_ring_dequeue_elem(lc->inbox[i], &msg,
+							     sizeof(msg)) == 0)
+					rte_pktmbuf_free(msg.m);
+			}
+			rte_ring_free(lc->inbox[i]);
 			rte_free(lc->neigh[i]);
 		}
 		rte_free(lc);

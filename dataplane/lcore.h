@@ -12,6 +12,18 @@
  * the burst on, and every DP_HOUSEKEEPING_US of TSC time do the work that
  * must not run per packet.  Nothing in it allocates, locks or logs.
  *
+ * Neighbours (neigh.h): queue 0 of port i, and with it the port's ARP/ND
+ * and its struct dp_neigh, belongs to forwarding lcore i modulo their
+ * number (the owner).  Every lcore resolves next hops on every port: the
+ * owner with dp_neigh_resolve(), the others with the read-only
+ * dp_neigh_lookup().  What only the owner may do reaches it through the
+ * port's inbox, a multi-producer single-consumer rte_ring of struct
+ * dp_neigh_msg: ARP/ND frames another lcore received on the port (RSS
+ * queues), and requests to resolve or probe a destination.  The owner
+ * drains its inboxes at housekeeping time, so a reply or probe leaves at
+ * most DP_HOUSEKEEPING_US later.  A full inbox drops the frame or the
+ * request (counted neigh_handoff_full); the next packet asks again.
+ *
  * Counters: each lcore counts per port into live[], a cache line nobody
  * else reads, and copies it to published[] at housekeeping time with
  * relaxed atomic stores; other threads read only published[], with relaxed
@@ -37,10 +49,31 @@
 /* every port's queues and its exception TAP's one */
 #define DP_LCORE_MAX_RXQ (CFG_MAX_DP_PORTS * (DP_PORT_MAX_RXQ + 1))
 
+/* Inbox slots per port, and what the owner takes per housekeeping. */
+#define DP_NEIGH_INBOX 1024
+#define DP_NEIGH_INBOX_BURST 64
+
 struct dp_ctx;
 struct dp_neigh;
 struct ft_lane;
 struct rte_eth_dev_tx_buffer;
+struct rte_mbuf;
+struct rte_ring;
+
+/* One message to a port's neighbour owner (see above). */
+struct dp_neigh_msg {
+	struct rte_mbuf *m;	/* an ARP/ND frame, or NULL for a request */
+	uint8_t family;		/* request: AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* request: the destination, network order */
+	uint8_t pad[7];
+};
+
+/* The last request an lcore sent a port's owner: not repeated per packet. */
+struct dp_neigh_asked {
+	uint64_t tsc;
+	uint8_t family;
+	uint8_t addr[16];
+};
 
 /* One receive queue polled by an lcore. */
 struct dp_rxq {
@@ -73,6 +106,9 @@ struct dp_counters {
 	uint64_t tx_dropped;	/* the transmit queue was full */
 	uint64_t neigh_in;	/* ARP/ND taken by the dataplane */
 	uint64_t neigh_out;	/* ARP/ND sent: replies and probes */
+	uint64_t neigh_handoff;	/* ARP/ND frames and requests handed to the
+				 * port's neighbour owner */
+	uint64_t neigh_handoff_full;	/* of those, dropped: inbox full */
 	uint64_t to_kernel;	/* sent to the exception path */
 	uint64_t from_kernel;	/* received from the exception path, sent out */
 	uint64_t kernel_dropped;	/* exception path absent or full */
@@ -90,8 +126,12 @@ struct dp_lcore {
 	struct ft_lane *lane;	/* this lcore's flow-table lane */
 	uint64_t now_ns;	/* CLOCK_MONOTONIC at the last housekeeping */
 	uint64_t now_tsc;	/* TSC at the start of this loop pass */
-	/* neighbour state of the ports whose queue 0 this lcore polls */
+	/* every port's neighbour state and inbox; this lcore owns (writes,
+	 * drains) those whose queue 0 it polls */
 	struct dp_neigh *neigh[CFG_MAX_DP_PORTS];
+	struct rte_ring *inbox[CFG_MAX_DP_PORTS];
+	bool neigh_owner[CFG_MAX_DP_PORTS];
+	struct dp_neigh_asked asked[CFG_MAX_DP_PORTS];
 	/* one transmit buffer per port on queue txq, drained every
 	 * DP_HOUSEKEEPING_US; the exception TAPs' after them */
 	struct rte_eth_dev_tx_buffer *tx[CFG_MAX_DP_PORTS];
@@ -109,8 +149,8 @@ struct dp_lcore {
  *
  * Allocates each lcore's state on its own NUMA node, deals the ports'
  * receive queues to the lcores (see lcore.c for who gets queue 0), and
- * gives each lcore its transmit buffers and the neighbour state of the
- * ports whose queue 0 it polls.
+ * gives each lcore its transmit buffers; each port's neighbour state and
+ * inbox go on its owner's node, and every lcore gets a pointer to them.
  *
  * @return 0, or -EINVAL when dataplane.burst is out of range or a port's
  * neighbour state cannot be set up, -ENOMEM.

@@ -7,7 +7,9 @@
  * (eal_args.c), brings the ports and their exception TAPs up (port.c,
  * exception.c), attaches the shared-memory flow table as its owner (ft.h)
  * and indexes it (ft_index.h, flows.h), runs the forwarding loop on every
- * worker lcore (lcore.c, fwd.c) and answers telemetry (stats.c).  The main
+ * worker lcore (lcore.c, fwd.c), the MSRP relay in a control thread of its
+ * own (msrp_relay.h, fed with the table's MSRP legs) and answers telemetry
+ * (stats.c).  The main
  * lcore forwards nothing: it waits for SIGINT/SIGTERM on a signalfd, every
  * 100 ms applies the flow table's changes and beats the owner heartbeat,
  * and every second runs the statistics tick.
@@ -42,6 +44,7 @@
 #include "ft_index.h"
 #include "lcore.h"
 #include "log.h"
+#include "msrp_relay.h"
 #include "port.h"
 #include "srtp.h"
 #include "stats.h"
@@ -171,11 +174,49 @@ static int run(struct dp_ctx *ctx, int sfd)
 	}
 }
 
+/* the flow index's changes: MSRP legs to the relay, the rest to the lcores */
+static void flow_changed(void *arg, uint32_t slot, const struct ft_flow *flow,
+			 uint32_t epoch)
+{
+	struct dp_ctx *ctx = arg;
+	bool msrp = flow && flow->kind == FT_KIND_MSRP;
+
+	dp_flows_on_change(ctx->flows, slot, msrp ? NULL : flow, epoch);
+	if (ctx->msrp)
+		dp_msrp_relay_on_change(ctx->msrp, slot, flow, epoch);
+}
+
 /*
- * Attach the flow table as its owner, index it, and build the local flow
- * state of every flow already there (a restarted dataplane keeps them).
- * The index is always lock-free with RCU: even with one forwarding lcore
- * the main lcore changes it while that lcore looks up.
+ * Attach the flow table as its owner, first of all: a second dataplane on
+ * a table in use stops here with a clear message, before the EAL (whose
+ * own lock, with the same file prefix, would say something obscure) or
+ * the ports (a PCI device the first one drives) are touched.
+ */
+static int table_attach(struct dp_ctx *ctx)
+{
+	const struct cfg *cfg = ctx->cfg;
+	int ret;
+
+	ctx->ft = ft_create_or_attach(cfg->paths.flow_table,
+				      cfg->dp.flow_table_size, FT_ROLE_OWNER);
+	if (ctx->ft)
+		return 0;
+	ret = -errno;
+	if (ret == -EBUSY)
+		log_err("flow table /dev/shm/%s is owned by another "
+			"sbc-dataplane; refusing to start a second one",
+			cfg->paths.flow_table);
+	else
+		log_err("flow table /dev/shm/%s: cannot attach: %s",
+			cfg->paths.flow_table, strerror(-ret));
+	return ret;
+}
+
+/*
+ * Index the flow table attached by table_attach(), and build the local
+ * flow state of every flow already there (a restarted dataplane keeps
+ * them).  The index is always lock-free with RCU: even with one forwarding
+ * lcore the main lcore changes it while that lcore looks up.
  */
 static int flows_init(struct dp_ctx *ctx)
 {
@@ -183,18 +224,6 @@ static int flows_init(struct dp_ctx *ctx)
 	size_t sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
 	int n;
 
-	ctx->ft = ft_create_or_attach(cfg->paths.flow_table,
-				      cfg->dp.flow_table_size, FT_ROLE_OWNER);
-	if (!ctx->ft) {
-		if (errno == EBUSY)
-			log_err("flow table /dev/shm/%s is owned by another "
-				"sbc-dataplane; refusing to start a second one",
-				cfg->paths.flow_table);
-		else
-			log_err("flow table /dev/shm/%s: cannot attach: %s",
-				cfg->paths.flow_table, strerror(errno));
-		return -errno;
-	}
 	ctx->qsv = rte_zmalloc("dp_qsv", sz, RTE_CACHE_LINE_SIZE);
 	if (!ctx->qsv || rte_rcu_qsbr_init(ctx->qsv, RTE_MAX_LCORE) < 0) {
 		log_err("cannot set up RCU for %u lcores", RTE_MAX_LCORE);
@@ -207,9 +236,14 @@ static int flows_init(struct dp_ctx *ctx)
 			cfg->dp.flow_table_size);
 		return -ENOMEM;
 	}
+	if (cfg->dp.msrp_sessions) {
+		ctx->msrp = dp_msrp_relay_create(cfg, ctx->ft);
+		if (!ctx->msrp)
+			return -errno;
+	}
 	ctx->index = ft_index_create("dp_flow_index", cfg->dp.flow_table_size,
 				     (int)rte_socket_id(), ctx->qsv,
-				     dp_flows_on_change, ctx->flows);
+				     flow_changed, ctx);
 	if (!ctx->index)
 		return -errno;
 	n = ft_index_rebuild(ctx->index, ctx->ft);
@@ -226,6 +260,8 @@ static void flows_uninit(struct dp_ctx *ctx)
 {
 	ft_index_free(ctx->index);
 	ctx->index = NULL;
+	dp_msrp_relay_free(ctx->msrp);
+	ctx->msrp = NULL;
 	dp_flows_free(ctx->flows);
 	ctx->flows = NULL;
 	rte_free(ctx->qsv);
@@ -286,6 +322,8 @@ int main(int argc, char **argv)
 		goto err;
 	}
 
+	if (table_attach(&ctx) < 0)
+		goto err;
 	if (rte_eal_init(eal.argc, eal.argv) < 0) {
 		/* some failures (a held lock) leave rte_errno at 0 */
 		log_err("EAL init failed: %s; see the EAL messages above",

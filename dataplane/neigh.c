@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_ip.h>
+#include <rte_pause.h>
 
 /* RFC 826 ARP for Ethernet/IPv4: field offsets, opcodes */
 #define ARP_HRD_ETHER 1
@@ -23,8 +24,10 @@
 #define ARP_TPA 24
 #define ARP_REQUEST 1
 #define ARP_REPLY 2
-/* shortest Ethernet frame without its FCS; requests are padded to it */
+/* shortest Ethernet frame without its FCS; requests are padded to it
+ * (IEEE 802.3 clause 3.2.7; 802.1Q adds the tag's 4 bytes) */
 #define ETH_MIN_FRAME 60
+#define VLAN_TAG 4
 
 /* RFC 4861 sections 4.3, 4.4, 4.6.1 */
 #define ND_NS 135
@@ -43,8 +46,9 @@
 
 _Static_assert((DP_NEIGH_SLOTS & SLOT_MASK) == 0,
 	       "DP_NEIGH_SLOTS must be a power of two");
-_Static_assert(DP_NEIGH_PROBE_MAX == RTE_ETHER_HDR_LEN + IP6_HDR + ND_LEN,
-	       "DP_NEIGH_PROBE_MAX is an Ethernet + IPv6 + NS frame");
+_Static_assert(DP_NEIGH_PROBE_MAX ==
+	       RTE_ETHER_HDR_LEN + VLAN_TAG + IP6_HDR + ND_LEN,
+	       "DP_NEIGH_PROBE_MAX is an Ethernet + 802.1Q + IPv6 + NS frame");
 
 /* ff02::1, the all-nodes group, and its MAC (RFC 2464 section 7) */
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
@@ -109,6 +113,25 @@ static const struct dp_neigh_ip *own_first(const struct dp_neigh *n,
 	return NULL;
 }
 
+/*
+ * The table's sequence counter (a seqcount, as DPDK's rte_seqcount and
+ * Linux's seqcount_t): the owner makes it odd before its first store and
+ * even again after its last one; a reader that saw the same even value
+ * before and after its loads read a consistent table.
+ */
+static inline void write_begin(struct dp_neigh *n)
+{
+	__atomic_store_n(&n->seq, __atomic_load_n(&n->seq, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static inline void write_end(struct dp_neigh *n)
+{
+	__atomic_store_n(&n->seq, __atomic_load_n(&n->seq, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELEASE);
+}
+
 /* ---------------------------------------------------------------- table */
 
 /* the home slot of an address: a seeded multiplicative hash */
@@ -130,9 +153,16 @@ static uint32_t home(const struct dp_neigh *n, const struct dp_neigh_ip *ip)
 	return (uint32_t)(h ^ (h >> 32)) & SLOT_MASK;
 }
 
+/*
+ * The slot holding @ip, or NO_SLOT.  Bounded by the table's size: a
+ * reader racing the owner may see a run with no free slot in it (and
+ * then retries, see dp_neigh_lookup()).
+ */
 static uint32_t find(const struct dp_neigh *n, const struct dp_neigh_ip *ip)
 {
-	for (uint32_t i = home(n, ip);; i = (i + 1) & SLOT_MASK) {
+	uint32_t i = home(n, ip);
+
+	for (uint32_t k = 0; k < DP_NEIGH_SLOTS; k++, i = (i + 1) & SLOT_MASK) {
 		const struct dp_neigh_entry *e = &n->slot[i];
 
 		if (e->state == DP_NEIGH_FREE)
@@ -140,6 +170,7 @@ static uint32_t find(const struct dp_neigh *n, const struct dp_neigh_ip *ip)
 		if (ip_is(&e->ip, ip->family, ip->a))
 			return i;
 	}
+	return NO_SLOT;
 }
 
 /*
@@ -329,6 +360,24 @@ static void write_eth(uint8_t *f, const struct rte_ether_addr *dst,
 	memcpy(f + RTE_ETHER_ADDR_LEN, src, RTE_ETHER_ADDR_LEN);
 }
 
+/*
+ * The Ethernet header of a request, with an 802.1Q tag (priority 0) when
+ * the port's media is on a VLAN; returns its length.
+ */
+static uint16_t write_l2(const struct dp_neigh *n, uint8_t *f,
+			 const struct rte_ether_addr *dst, uint16_t ether_type)
+{
+	write_eth(f, dst, &n->mac);
+	if (!n->vlan) {
+		put16(f + 12, ether_type);
+		return RTE_ETHER_HDR_LEN;
+	}
+	put16(f + 12, RTE_ETHER_TYPE_VLAN);
+	put16(f + 14, n->vlan);
+	put16(f + 16, ether_type);
+	return RTE_ETHER_HDR_LEN + VLAN_TAG;
+}
+
 /* an Ethernet/IPv4 ARP message (RFC 826); no argument may point into @arp */
 static void write_arp(uint8_t *arp, uint16_t op,
 		      const struct rte_ether_addr *sha, const uint8_t *spa,
@@ -400,22 +449,23 @@ static uint16_t probe(const struct dp_neigh *n, struct dp_neigh_entry *e,
 {
 	const bool unicast = e->state == DP_NEIGH_STALE;
 	const uint8_t *t = e->ip.a;
-	uint8_t *l3 = f + RTE_ETHER_HDR_LEN;
+	uint16_t l2;
 
 	e->probed = now;
 	if (e->ip.family == AF_INET) {
 		static const struct rte_ether_addr unknown;
+		const uint16_t end = (uint16_t)(ETH_MIN_FRAME +
+						(n->vlan ? VLAN_TAG : 0));
 
-		write_eth(f, unicast ? &e->mac : &broadcast_mac, &n->mac);
-		put16(f + 12, RTE_ETHER_TYPE_ARP);
-		write_arp(l3, ARP_REQUEST, &n->mac, src->a, &unknown, t);
-		memset(l3 + ARP_LEN, 0,
-		       ETH_MIN_FRAME - RTE_ETHER_HDR_LEN - ARP_LEN);
-		return ETH_MIN_FRAME;
+		l2 = write_l2(n, f, unicast ? &e->mac : &broadcast_mac,
+			      RTE_ETHER_TYPE_ARP);
+		write_arp(f + l2, ARP_REQUEST, &n->mac, src->a, &unknown, t);
+		memset(f + l2 + ARP_LEN, 0, (size_t)(end - l2 - ARP_LEN));
+		return end;
 	}
 	if (unicast) {
-		write_eth(f, &e->mac, &n->mac);
-		write_nd(l3, ND_NS, 0, src->a, t, t, &n->mac);
+		l2 = write_l2(n, f, &e->mac, RTE_ETHER_TYPE_IPV6);
+		write_nd(f + l2, ND_NS, 0, src->a, t, t, &n->mac);
 	} else {
 		/* RFC 2464 section 7: 33:33 and the group's last 32 bits */
 		struct rte_ether_addr mac = {
@@ -425,11 +475,10 @@ static uint16_t probe(const struct dp_neigh *n, struct dp_neigh_entry *e,
 
 		memcpy(group, solicited_prefix, sizeof(solicited_prefix));
 		memcpy(group + 13, t + 13, 3);
-		write_eth(f, &mac, &n->mac);
-		write_nd(l3, ND_NS, 0, src->a, group, t, &n->mac);
+		l2 = write_l2(n, f, &mac, RTE_ETHER_TYPE_IPV6);
+		write_nd(f + l2, ND_NS, 0, src->a, group, t, &n->mac);
 	}
-	put16(f + 12, RTE_ETHER_TYPE_IPV6);
-	return DP_NEIGH_PROBE_MAX;
+	return (uint16_t)(l2 + IP6_HDR + ND_LEN);
 }
 
 /* ------------------------------------------------------------- receiving */
@@ -614,10 +663,11 @@ int dp_neigh_init(struct dp_neigh *n, const struct dp_neigh_conf *c)
 	struct dp_neigh_ip gw = { 0 };
 
 	if (c->n_own < 1 || c->n_own > DP_NEIGH_MAX_OWN || c->hz == 0 ||
-	    !rte_is_valid_assigned_ether_addr(&c->mac))
+	    c->vlan > 4094 || !rte_is_valid_assigned_ether_addr(&c->mac))
 		return -EINVAL;
 	memset(n, 0, sizeof(*n));
 	n->mac = c->mac;
+	n->vlan = c->vlan;
 	for (unsigned i = 0; i < c->n_own; i++)
 		if (conf_ip(&n->own[i], &c->own[i]) < 0)
 			return -EINVAL;
@@ -642,34 +692,28 @@ int dp_neigh_init(struct dp_neigh *n, const struct dp_neigh_conf *c)
 enum dp_neigh_verdict dp_neigh_input(struct dp_neigh *n, struct dp_pkt *p,
 				     uint64_t now)
 {
+	enum dp_neigh_verdict v = DP_NEIGH_DROP;
+
+	write_begin(n);
 	if (p->class == DP_PKT_ARP)
-		return arp_input(n, p, now);
-	if (p->class == DP_PKT_ND)
-		return nd_input(n, p, now);
-	return DP_NEIGH_DROP;
+		v = arp_input(n, p, now);
+	else if (p->class == DP_PKT_ND)
+		v = nd_input(n, p, now);
+	write_end(n);
+	return v;
 }
 
-int dp_neigh_resolve(struct dp_neigh *n, int family, const uint8_t *dst,
-		     uint64_t now, struct rte_ether_addr *mac, uint8_t *probe_f,
-		     uint16_t *probe_len)
+/* dp_neigh_resolve() for a next hop that may need a change; in a write
+ * section */
+static int resolve_locked(struct dp_neigh *n, const struct dp_neigh_ip *hop,
+			  const struct dp_neigh_ip *src, uint64_t now,
+			  struct rte_ether_addr *mac, uint8_t *probe_f,
+			  uint16_t *probe_len)
 {
-	const struct dp_neigh_ip *src = NULL, *gw;
-	struct dp_neigh_ip hop = { .family = (uint8_t)family };
-	struct dp_neigh_entry *e;
+	struct dp_neigh_entry *e = lookup(n, hop, now);
 
-	*probe_len = 0;
-	if (family == AF_INET || family == AF_INET6)
-		src = own_first(n, (uint8_t)family);
-	if (!src)
-		return -EAFNOSUPPORT;
-	gw = family == AF_INET ? &n->gw4 : &n->gw6;
-	if (gw->family)
-		hop = *gw;
-	else
-		memcpy(hop.a, dst, addr_len(hop.family));
-	e = lookup(n, &hop, now);
 	if (!e) {
-		e = insert(n, &hop, DP_NEIGH_INCOMPLETE, now);
+		e = insert(n, hop, DP_NEIGH_INCOMPLETE, now);
 		if (!e)
 			return -ENOSPC;
 		*probe_len = probe(n, e, src, probe_f, now);
@@ -692,20 +736,132 @@ int dp_neigh_resolve(struct dp_neigh *n, int family, const uint8_t *dst,
 	return 0;
 }
 
+int dp_neigh_resolve(struct dp_neigh *n, int family, const uint8_t *dst,
+		     uint64_t now, struct rte_ether_addr *mac, uint8_t *probe_f,
+		     uint16_t *probe_len)
+{
+	const struct dp_neigh_ip *src = NULL, *gw;
+	struct dp_neigh_ip hop = { .family = (uint8_t)family };
+	uint32_t i;
+	int ret;
+
+	*probe_len = 0;
+	if (family == AF_INET || family == AF_INET6)
+		src = own_first(n, (uint8_t)family);
+	if (!src)
+		return -EAFNOSUPPORT;
+	gw = family == AF_INET ? &n->gw4 : &n->gw6;
+	if (gw->family)
+		hop = *gw;
+	else
+		memcpy(hop.a, dst, addr_len(hop.family));
+	/* the common case changes nothing: no write section for it */
+	i = find(n, &hop);
+	if (i != NO_SLOT && n->slot[i].state == DP_NEIGH_REACHABLE &&
+	    now - n->slot[i].updated < n->reachable) {
+		*mac = n->slot[i].mac;
+		return 0;
+	}
+	write_begin(n);
+	ret = resolve_locked(n, &hop, src, now, mac, probe_f, probe_len);
+	write_end(n);
+	return ret;
+}
+
+/* the elapsed ticks from @then to @now, 0 when @then is later */
+static inline uint64_t since(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+/*
+ * What dp_neigh_resolve() would do with the entry @e (a reader's copy, FREE
+ * for none) at @now, without doing it: 0 with *mac, or -EAGAIN; *ask when
+ * the owner would create the entry or send a probe.
+ */
+static int judge(const struct dp_neigh *n, const struct dp_neigh_entry *e,
+		 uint64_t now, struct rte_ether_addr *mac, bool *ask)
+{
+	switch (e->state) {
+	case DP_NEIGH_INCOMPLETE:
+		if (since(now, e->updated) >= n->unanswered)
+			break;		/* expired: resolve afresh */
+		*ask = since(now, e->probed) >= n->retrans;
+		return -EAGAIN;
+	case DP_NEIGH_REACHABLE:
+		*mac = e->mac;
+		/* turned STALE: the owner starts probing it */
+		*ask = since(now, e->updated) >= n->reachable;
+		return 0;
+	case DP_NEIGH_STALE:
+		if (e->probing && since(now, e->since) >= n->unanswered)
+			break;		/* probed in vain: deleted */
+		*mac = e->mac;
+		*ask = !e->probing || since(now, e->probed) >= n->retrans;
+		return 0;
+	default:
+		break;
+	}
+	*ask = true;
+	return -EAGAIN;
+}
+
+int dp_neigh_lookup(const struct dp_neigh *n, int family, const uint8_t *dst,
+		    uint64_t now, struct rte_ether_addr *mac, bool *ask)
+{
+	const struct dp_neigh_ip *gw;
+	struct dp_neigh_ip hop = { .family = (uint8_t)family };
+	struct dp_neigh_entry copy = { .state = DP_NEIGH_FREE };
+
+	*ask = false;
+	if ((family != AF_INET && family != AF_INET6) ||
+	    !own_first(n, (uint8_t)family))
+		return -EAFNOSUPPORT;
+	/* owned addresses and gateways are set at init, never written */
+	gw = family == AF_INET ? &n->gw4 : &n->gw6;
+	if (gw->family)
+		hop = *gw;
+	else
+		memcpy(hop.a, dst, addr_len(hop.family));
+	for (unsigned t = 0; t < DP_NEIGH_READ_TRIES; t++) {
+		uint32_t s = __atomic_load_n(&n->seq, __ATOMIC_ACQUIRE);
+		uint32_t i;
+
+		if (s & 1) {
+			rte_pause();
+			continue;
+		}
+		i = find(n, &hop);
+		copy.state = DP_NEIGH_FREE;
+		if (i != NO_SLOT)
+			copy = n->slot[i];
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&n->seq, __ATOMIC_RELAXED) != s)
+			continue;
+		/* a consistent copy (FREE when find() found none) */
+		return judge(n, &copy, now, mac, ask);
+	}
+	return -EBUSY;
+}
+
 enum dp_neigh_state dp_neigh_query(struct dp_neigh *n, int family,
 				   const uint8_t *addr, uint64_t now,
 				   struct rte_ether_addr *mac)
 {
 	struct dp_neigh_ip ip = { .family = (uint8_t)family };
+	enum dp_neigh_state state = DP_NEIGH_FREE;
 	struct dp_neigh_entry *e;
 
 	if (family != AF_INET && family != AF_INET6)
 		return DP_NEIGH_FREE;
 	memcpy(ip.a, addr, addr_len(ip.family));
+	write_begin(n);		/* the timers may delete the entry */
 	e = lookup(n, &ip, now);
-	if (!e)
-		return DP_NEIGH_FREE;
-	if (mac && e->state != DP_NEIGH_INCOMPLETE)
-		*mac = e->mac;
-	return (enum dp_neigh_state)e->state;
+	if (e) {
+		if (mac && e->state != DP_NEIGH_INCOMPLETE)
+			*mac = e->mac;
+		state = (enum dp_neigh_state)e->state;
+	}
+	write_end(n);
+	return state;
 }

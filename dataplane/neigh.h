@@ -47,13 +47,24 @@
  * evicted (they become STALE within 30 s), so a full table of them makes
  * dp_neigh_resolve() fail with -ENOSPC for a while, never crash.
  *
- * Concurrency: a struct dp_neigh has one owner, the lcore that polls queue
- * 0 of its port; every call on it, dp_neigh_input() and dp_neigh_resolve()
- * included, runs on that lcore and nothing else reads it.  Non-IP frames
- * (ARP) reach queue 0 under RSS; NS/NA for the owned address may be hashed
- * elsewhere, and transmitting lcores other than the owner cannot resolve,
- * so more than one forwarding lcore per port needs a published read-only
- * copy for them and a hand-off of ND frames to the owner first.
+ * VLAN: a port whose media lives on an 802.1Q VLAN (dp_neigh_conf.vlan)
+ * sends its probes with that tag; answers keep the request's tags.  Which
+ * frames belong to the port's VLAN is the caller's decision (fwd.c).
+ *
+ * Concurrency: one writer, any number of readers, no locks.  A struct
+ * dp_neigh has one owner, the lcore that polls queue 0 of its port: it
+ * alone calls dp_neigh_input(), dp_neigh_resolve() and dp_neigh_query(),
+ * which may change the table.  Every other forwarding lcore that sends
+ * out of the port calls dp_neigh_lookup(), which never writes: it reads
+ * under the table's sequence counter (odd while the owner changes
+ * anything, so a reader that overlapped a change, an entry moved by a
+ * deletion included, retries and never uses a torn entry), applies the
+ * timers to its copy without storing them, and says when the owner
+ * should resolve or probe on its behalf (a lookup miss, a probe due).
+ * The caller hands that request, and any ARP/ND frame a reader lcore
+ * received for the port, to the owner (lcore.h: the port's inbox ring).
+ * A reader whose clock is slightly behind the owner's never sees an
+ * entry as expired because of it: elapsed times below zero count as 0.
  *
  * Nothing here allocates, locks or logs.
  */
@@ -79,8 +90,11 @@
 #define DP_NEIGH_RETRANS_S 1
 #define DP_NEIGH_UNANSWERED_S 3
 
-/* Largest request dp_neigh_resolve() builds: Ethernet + IPv6 + NS + SLLA */
-#define DP_NEIGH_PROBE_MAX 86
+/* Largest request dp_neigh_resolve() builds: Ethernet + 802.1Q tag + IPv6
+ * + NS + SLLA */
+#define DP_NEIGH_PROBE_MAX 90
+/* dp_neigh_lookup() gives up after this many overlapping writes */
+#define DP_NEIGH_READ_TRIES 64
 
 enum dp_neigh_state {
 	DP_NEIGH_FREE,		/* no entry */
@@ -103,6 +117,7 @@ struct dp_neigh_conf {
 	struct cfg_ip own[DP_NEIGH_MAX_OWN];	/* the realm's media address */
 	unsigned n_own;
 	struct cfg_ip gateway;			/* af 0: everything on-link */
+	uint16_t vlan;				/* 802.1Q VID of probes, 0: none */
 	uint64_t hz;				/* clock ticks per second */
 	uint64_t seed;				/* hash seed, e.g. rte_rand() */
 };
@@ -129,6 +144,8 @@ struct dp_neigh_entry {
  * tests; linear probing with backward-shift deletion needs no tombstones.
  */
 struct dp_neigh {
+	uint32_t seq;			/* odd while the owner writes */
+	uint16_t vlan;			/* probes' VID, 0: untagged */
 	struct rte_ether_addr mac;
 	struct dp_neigh_ip own[DP_NEIGH_MAX_OWN];
 	unsigned n_own;
@@ -150,7 +167,8 @@ struct dp_neigh {
  * @return 0, or -EINVAL when @c has no owned address or more than
  * DP_NEIGH_MAX_OWN, an address family other than AF_INET/AF_INET6, a
  * gateway of a family the port owns no address of or equal to an owned
- * address, a multicast or zero MAC, or a zero @c->hz.
+ * address, a multicast or zero MAC, a zero @c->hz, or a VLAN id above
+ * 4094.
  */
 int dp_neigh_init(struct dp_neigh *n, const struct dp_neigh_conf *c);
 
@@ -208,6 +226,27 @@ enum dp_neigh_verdict dp_neigh_input(struct dp_neigh *n, struct dp_pkt *p,
 int dp_neigh_resolve(struct dp_neigh *n, int family, const uint8_t *dst,
 		     uint64_t now, struct rte_ether_addr *mac, uint8_t *probe,
 		     uint16_t *probe_len);
+
+/**
+ * dp_neigh_lookup - dp_neigh_resolve() for a lcore that is not the owner
+ * @n: the transmitting port's state, owned by another lcore
+ * @family: AF_INET or AF_INET6
+ * @dst: the packet's destination, network order
+ * @now: the caller's clock, in ticks (the same clock as the owner's)
+ * @mac: set on success: the next hop's MAC
+ * @ask: set when the owner should dp_neigh_resolve(@dst) for the caller:
+ *       no live entry, or a probe is due (what dp_neigh_resolve() would
+ *       have sent a probe for); the caller hands the request over
+ *
+ * Reads only; safe on any thread concurrently with the owner's calls.
+ *
+ * @return 0 (*mac set; maybe *ask); -EAGAIN when the next hop is not
+ * resolved (drop the packet; maybe *ask); -EBUSY when the owner kept
+ * writing through DP_NEIGH_READ_TRIES attempts (drop, *ask false);
+ * -EAFNOSUPPORT when the port owns no address of @family.
+ */
+int dp_neigh_lookup(const struct dp_neigh *n, int family, const uint8_t *dst,
+		    uint64_t now, struct rte_ether_addr *mac, bool *ask);
 
 /**
  * dp_neigh_query - the state of one entry (on the owner lcore, like the rest)

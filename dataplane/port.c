@@ -58,6 +58,7 @@ static int port_find(struct dp_port *p, const struct cfg_dp_port *c)
 	}
 	p->found = true;
 	p->socket = rte_eth_dev_socket_id(p->id);
+	p->vlan = c->vlan;
 	return 0;
 }
 
@@ -80,7 +81,26 @@ static int port_plan(struct dp_port *p, unsigned n_workers,
 			c->name, c->device, rxq, DP_PORT_MAX_RXQ);
 		return -EINVAL;
 	}
-	if (rxq > 1 && !(info->flow_type_rss_offloads & RSS_HF)) {
+	/*
+	 * af_packet: each queue pair is a socket of one PACKET_FANOUT_HASH
+	 * group, so every one of them receives its share of the flows (the
+	 * kernel's flow hash keeps a stream on one), polled or not: poll
+	 * them all.  That is its RSS.
+	 */
+	if (strcmp(info->driver_name, "net_af_packet") == 0) {
+		if (info->max_rx_queues > DP_PORT_MAX_RXQ) {
+			log_err("port %s (%s): qpairs = %u, at most %u",
+				c->name, c->device, info->max_rx_queues,
+				DP_PORT_MAX_RXQ);
+			return -EINVAL;
+		}
+		if (rxq != info->max_rx_queues)
+			log_notice("port %s (%s): af_packet receives on all its "
+				   "%u qpairs; rx_queues = %u becomes %u",
+				   c->name, c->device, info->max_rx_queues,
+				   rxq, info->max_rx_queues);
+		rxq = info->max_rx_queues;
+	} else if (rxq > 1 && !(info->flow_type_rss_offloads & RSS_HF)) {
 		log_warn("port %s (%s): driver %s has no UDP/IP RSS; using 1 rx "
 			 "queue instead of %u", c->name, c->device,
 			 info->driver_name, rxq);

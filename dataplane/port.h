@@ -8,6 +8,8 @@
  * A device without RSS gets one receive queue whatever was asked, because
  * packets of one media stream must always reach the same lcore and only the
  * NIC's hash guarantees that across queues; the load then spreads by port.
+ * af_packet is the exception: its qpairs= sockets share a kernel fanout
+ * hash, which does the same, so all of its queues are polled.
  */
 #ifndef SBC_DP_PORT_H
 #define SBC_DP_PORT_H
@@ -29,6 +31,7 @@ struct dp_port {
 	char ethdev[CFG_PATH_MAX];	/* the name the EAL gave it */
 	uint16_t id;			/* DPDK port id */
 	struct rte_ether_addr mac;	/* source of what it sends */
+	uint16_t vlan;			/* 802.1Q VID of its media, 0: untagged */
 	uint16_t n_rxq;
 	uint16_t n_txq;
 	uint16_t n_rxd;			/* descriptors per rx queue */

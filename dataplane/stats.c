@@ -71,6 +71,8 @@ static const struct {
 	C(tx_dropped, "dp_drop_tx_full"),
 	C(neigh_in, "dp_neigh_in"),
 	C(neigh_out, "dp_neigh_out"),
+	C(neigh_handoff, "dp_neigh_handoff"),
+	C(neigh_handoff_full, "dp_drop_neigh_handoff_full"),
 	C(to_kernel, "dp_to_kernel"),
 	C(from_kernel, "dp_from_kernel"),
 	C(kernel_dropped, "dp_drop_kernel"),

@@ -9,7 +9,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -D_GNU_SOURCE -Ib2bua -Idataplane
 
 FUZZ_TARGETS := fuzz_cfg fuzz_store_codec fuzz_ctl_request fuzz_pkt \
-	fuzz_rates_csv fuzz_sdp_rewrite
+	fuzz_rates_csv fuzz_sdp_rewrite fuzz_msrp
 
 fuzz_cfg_SRCS := $(CFG_SRCS)
 fuzz_cfg_PKGS := libconfig
@@ -37,16 +37,28 @@ fuzz_rates_csv_PKGS := jansson libconfig lmdb
 fuzz_rates_csv_SEEDS := tests/fuzz/seeds/rates
 
 # the first byte of an input picks the realms' SRTP policies
-fuzz_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c
+fuzz_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c \
+	b2bua/msrp_sdp.c dataplane/msrp_parse.c
 fuzz_sdp_rewrite_PKGS := sofia-sip-ua openssl
 fuzz_sdp_rewrite_SEEDS := tests/fuzz/seeds/sdp
+
+# MSRP framing as the relay reads a TCP stream; libc only
+fuzz_msrp_SRCS := dataplane/msrp_parse.c
+fuzz_msrp_PKGS :=
+fuzz_msrp_SEEDS := tests/fuzz/seeds/msrp
+
+# the account policy's in_hours rules
+FUZZ_TARGETS += fuzz_account_policy
+fuzz_account_policy_SRCS := b2bua/account_policy.c
+fuzz_account_policy_PKGS := sofia-sip-ua
+fuzz_account_policy_SEEDS := tests/fuzz/seeds/hours
 
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  FUZZCC  $$@")
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$^ \
-		$$(shell $$(PKG_CONFIG) --cflags --libs $$($(1)_PKGS))
+		$$(if $$($(1)_PKGS),$$(shell $$(PKG_CONFIG) --cflags --libs $$($(1)_PKGS)))
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 

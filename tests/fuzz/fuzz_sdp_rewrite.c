@@ -23,6 +23,10 @@ static void realm_init(struct cfg_realm *r, const char *ip, uint8_t policy)
 	inet_pton(AF_INET, ip, &r->media_addr.u.v4);
 	strcpy(r->media_addr.text, ip);
 	r->srtp = (enum cfg_srtp_policy)(policy % 3);
+	/* MSRP relayed on the media address (msrp_sdp.c) */
+	r->msrp_addr = r->media_addr;
+	r->msrp_port = 2855;
+	r->msrp = true;
 }
 
 /* one step; an error must say why */

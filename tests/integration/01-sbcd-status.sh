@@ -31,7 +31,8 @@ assert names == ["access", "carrier"], names
 assert st["realms"][0]["media_address"] == "10.10.1.2", st["realms"][0]
 assert st["store"]["accounts"] == 0, st["store"]
 assert set(st["store"]) == {"accounts", "peers", "routes", "rates",
-                            "registrations", "dialogs", "cdrs", "audit"}, st["store"]
+                            "registrations", "dialogs", "cdrs", "audit",
+                            "live_calls"}, st["store"]
 PY
 
 out=$(ctl version)

@@ -3,7 +3,12 @@
 # stop sbc-dataplane with a private EAL file prefix and flow table.
 #
 #   dp_conf            give $CONF a private --file-prefix ($prefix), and
-#                      remove the flow table when the case ends
+#                      remove the flow table when the case ends; with
+#                      DP_WORKERS=2 in the environment, as dp_two_lcores
+#   dp_two_lcores      two forwarding lcores (both on CPU 1, beside the
+#                      main lcore on CPU 0) and two af_packet queue pairs
+#                      per port: each port's queue 0, hence its ARP/ND,
+#                      on another lcore, so next hops resolve across lcores
 #   dp_start [NETNS]   start the dataplane (in the lab's NETNS, e.g. sbc;
 #                      none: here) and wait until it runs; sets $dp
 #   dp_ports_json      /sbc/ports as one JSON object ({} until it answers)
@@ -14,6 +19,15 @@ dp_conf() {
 	sed -i "s|eal_args = \[|eal_args = [ \"--file-prefix=$prefix\",|" "$CONF"
 	flow_table=$(sed -n 's/.*flow_table = "\(.*\)";/\1/p' "$CONF")
 	trap 'rm -f "/dev/shm/$flow_table"; cleanup' EXIT
+	if [ "${DP_WORKERS:-1}" = 2 ]; then
+		dp_two_lcores
+	fi
+}
+
+dp_two_lcores() {
+	sed -i -e 's|lcores = "[0-9,-]*";|lcores = "0@0,(1-2)@1";|' \
+		-e 's|\(iface=dp-[a-z]*\)"|\1,qpairs=2"|' \
+		-e 's|rx_queues = 1;|rx_queues = 2;|' "$CONF"
 }
 
 dp_start() {

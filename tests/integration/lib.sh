@@ -90,3 +90,15 @@ sbcd_stop() {
 ctl() {
 	"$B/sbcctl" -s "$SOCK" "$@"
 }
+
+# udp_bound IN_NS ADDR:PORT: wait (at most 10 s) until a UDP socket is bound
+# to ADDR:PORT in the namespace IN_NS (in_access, in_carrier) enters, so a
+# peer started in the background is ready before anything is sent to it.
+udp_bound() {
+	local i
+	for i in $(seq 100); do
+		[ -n "$("$1" ss -Huan src "$2")" ] && return 0
+		sleep 0.1
+	done
+	fail "nothing bound to udp $2"
+}

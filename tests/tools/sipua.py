@@ -1,12 +1,34 @@
 #!/usr/bin/env python3
-"""A minimal SIP user agent over UDP for the subscriber cases: it answers
-digest challenges with SHA-256 or MD5 (RFC 7616; sipp 3.6 knows only MD5
-and takes the first challenge, which sbcd makes SHA-256 per RFC 8760).
+"""A minimal SIP user agent over UDP or TLS for the subscriber and TLS
+cases: it answers digest challenges with SHA-256 or MD5 (RFC 7616; sipp
+3.6 knows only MD5 and takes the first challenge, which sbcd makes SHA-256
+per RFC 8760), and Debian's sipp has no TLS.
 
   sipua.py register SERVER LOCAL USER DOMAIN [--password PW] [--alg A]
            [--expires N] [--contact URI] [--no-auth] [--auth-user U]
+           [--then-answer]
   sipua.py call SERVER LOCAL USER DOMAIN NUMBER [--password PW] [--alg A]
-           [--talk S] [--wait-bye S]
+           [--talk S] [--wait-bye S] [--drop]
+  sipua.py answer SERVER LOCAL USER DOMAIN [--wait-bye S]
+  sipua.py message SERVER LOCAL USER DOMAIN TARGET [--password PW]
+           [--alg A] [--body TEXT | --body-size N] [--content-type T]
+  sipua.py listen SERVER LOCAL USER DOMAIN [--count N] [--timeout S]
+           [--answer CODE]
+
+message sends one MESSAGE (RFC 3428) to TARGET, a URI or a user (then
+sip:TARGET@DOMAIN), answering a 407 once; its body is TEXT (default
+"hello") or N bytes of filler.  listen answers every MESSAGE it receives
+with CODE (default 200) and prints it; it exits 0 after N of them
+(default 1), 2 when S seconds (default 10) pass first.
+
+With --tls [--ca FILE] the UA connects to SERVER over TLS (1.2 or newer,
+verifying the server against FILE when given) and keeps that one
+connection.  `answer` answers the first INVITE 200 with SDP and waits
+for the ACK and the BYE; with --tls it takes one TLS connection on LOCAL
+with --cert FILE (certificate and key), and SERVER may be "-".  --drop ends a call by closing the
+connection after the ACK, without BYE (a caller whose transport dies).
+register --then-answer stays on the connection it registered over and
+answers a call that comes to it there, as `answer` does.
 
 SERVER and LOCAL are ADDR:PORT.  Every message received is printed to
 stdout, each followed by a line "----".  Exit status 0 when the final
@@ -22,6 +44,7 @@ import hashlib
 import random
 import re
 import socket
+import ssl
 import sys
 import time
 
@@ -60,19 +83,84 @@ class UA:
         self.server = (host, int(port))
         lhost, lport = args.local.split(":")
         self.local = (lhost, int(lport))
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(self.local)
+        self.buf = b""
+        if args.tls:
+            self.sock = self.tls_socket(args)
+        else:
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self.sock.bind(self.local)
         self.sock.settimeout(0.5)
         self.call_id = "%x@%s" % (random.getrandbits(64), lhost)
         self.tag = "%x" % random.getrandbits(32)
         self.cseq = 0
 
+    def tls_socket(self, args):
+        """A TLS client connection to SERVER, or (answer) one accepted."""
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        raw.bind(self.local)
+        if args.mode == "answer":
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(args.cert)
+            raw.listen(1)
+            raw.settimeout(args.wait_bye or 10.0)
+            conn, _ = raw.accept()
+            raw.close()
+            return ctx.wrap_socket(conn, server_side=True)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.check_hostname = False
+        if args.ca:
+            ctx.load_verify_locations(args.ca)
+        else:
+            ctx.verify_mode = ssl.CERT_NONE
+        raw.settimeout(5.0)
+        raw.connect(self.server)
+        tls = ctx.wrap_socket(raw)
+        print("tls %s" % tls.version(), flush=True)
+        return tls
+
+    def proto(self):
+        return "TLS" if self.args.tls else "UDP"
+
     def via(self):
-        return "SIP/2.0/UDP %s:%d;rport;branch=z9hG4bK%x" % (
-            self.local[0], self.local[1], random.getrandbits(48))
+        return "SIP/2.0/%s %s:%d;rport;branch=z9hG4bK%x" % (
+            self.proto(), self.local[0], self.local[1],
+            random.getrandbits(48))
+
+    def contact(self):
+        return "<sip:%s@%s:%d%s>" % (self.args.user, self.local[0],
+                                     self.local[1],
+                                     ";transport=tls" if self.args.tls
+                                     else "")
 
     def send(self, text):
-        self.sock.sendto(text.replace("\n", "\r\n").encode(), self.server)
+        data = text.replace("\n", "\r\n").encode()
+        if self.args.tls:
+            self.sock.sendall(data)
+        else:
+            self.sock.sendto(data, self.server)
+
+    def recv(self):
+        """One message; socket.timeout when none within 0.5 s."""
+        if not self.args.tls:
+            data, peer = self.sock.recvfrom(65535)
+            self.peer = peer
+            return data
+        while True:
+            head, sep, rest = self.buf.partition(b"\r\n\r\n")
+            if sep:
+                m = re.search(rb"(?im)^(?:content-length|l)\s*:\s*(\d+)",
+                              head)
+                size = int(m.group(1)) if m else 0
+                if len(rest) >= size:
+                    self.buf = rest[size:]
+                    return head + sep + rest[:size]
+            chunk = self.sock.recv(65535)
+            if not chunk:
+                print("connection closed by the peer")
+                sys.exit(3)
+            self.buf += chunk
 
     def request(self, method, uri, to, extra, body="", cseq=None, via=None):
         if cseq is None:
@@ -91,7 +179,7 @@ class UA:
         end = time.time() + deadline
         while time.time() < end:
             try:
-                data, _ = self.sock.recvfrom(65535)
+                data = self.recv()
             except socket.timeout:
                 continue
             status, headers = parse(data)
@@ -135,8 +223,7 @@ def do_register(ua):
     a = ua.args
     uri = "sip:%s" % a.domain
     to = "<sip:%s@%s>" % (a.user, a.domain)
-    contact = a.contact or "<sip:%s@%s:%d>" % (a.user, ua.local[0],
-                                                ua.local[1])
+    contact = a.contact or ua.contact()
     extra = "Contact: %s\nExpires: %d\n" % (contact, a.expires)
     ua.request("REGISTER", uri, to, extra)
     status, headers = ua.receive("REGISTER")
@@ -164,7 +251,7 @@ def wait_bye(ua, seconds):
     end = time.time() + seconds
     while time.time() < end:
         try:
-            data, _ = ua.sock.recvfrom(65535)
+            data = ua.recv()
         except socket.timeout:
             continue
         now = time.time()
@@ -189,8 +276,7 @@ def do_call(ua):
     a = ua.args
     uri = "sip:%s@%s:%d" % (a.number, ua.server[0], ua.server[1])
     to = "<sip:%s@%s>" % (a.number, a.domain)
-    contact = "Contact: <sip:%s@%s:%d>\n" % (a.user, ua.local[0],
-                                             ua.local[1])
+    contact = "Contact: %s\n" % ua.contact()
     extra = contact + "Content-Type: application/sdp\n"
     body = SDP % (ua.local[0], ua.local[0])
     via = ua.via()
@@ -208,6 +294,11 @@ def do_call(ua):
     to_tagged = header(headers, "to")[0]
     remote = re.search(r"<([^>]+)>", header(headers, "contact")[0]).group(1)
     ua.request("ACK", remote, to_tagged, "", cseq=ua.cseq)
+    if a.drop:
+        time.sleep(a.talk)
+        ua.sock.close()
+        print("connection dropped", flush=True)
+        return 0
     if a.wait_bye is not None:
         print("time 200 %.3f" % answered, flush=True)
         return wait_bye(ua, a.wait_bye)
@@ -217,9 +308,99 @@ def do_call(ua):
     return 0 if status == 200 else 1
 
 
+def reply(ua, request, status, extra="", body=""):
+    """A response to REQUEST (text) with its Via, From, To, Call-ID, CSeq."""
+    head = request.split("\r\n\r\n", 1)[0].split("\r\n")
+    keep = [l for l in head[1:] if l.split(":", 1)[0].strip().lower()
+            in ("via", "v", "from", "f", "to", "t", "call-id", "i", "cseq")]
+    if status > 100:
+        keep = [l + ";tag=%s" % ua.tag
+                if l.split(":", 1)[0].strip().lower() in ("to", "t")
+                and ";tag=" not in l else l for l in keep]
+    ua.send("SIP/2.0 %s\n%s\n%sContent-Length: %d\n\n%s" % (
+        status_line(status), "\n".join(keep), extra,
+        len(body.replace("\n", "\r\n")), body))
+
+
+def status_line(status):
+    return {100: "100 Trying", 200: "200 OK"}[status]
+
+
+def do_answer(ua):
+    """Answer the first INVITE 200, then wait for its ACK and BYE."""
+    a = ua.args
+    end = time.time() + (a.wait_bye or 10.0)
+    acked = False
+    while time.time() < end:
+        try:
+            text = ua.recv().decode(errors="replace")
+        except socket.timeout:
+            continue
+        print(text.rstrip("\r\n"))
+        print("----", flush=True)
+        if text.startswith("INVITE "):
+            reply(ua, text, 100)
+            body = SDP % (ua.local[0], ua.local[0])
+            reply(ua, text, 200, "Contact: %s\nContent-Type: "
+                  "application/sdp\n" % ua.contact(), body)
+        elif text.startswith("ACK "):
+            acked = True
+        elif text.startswith("BYE "):
+            reply(ua, text, 200)
+            return 0 if acked else 1
+    print("timeout waiting for the call to end")
+    return 2
+
+
+def do_message(ua):
+    a = ua.args
+    uri = a.number if ":" in a.number else "sip:%s@%s" % (a.number,
+                                                          a.domain)
+    body = a.body if a.body_size is None else "x" * a.body_size
+    extra = "Content-Type: %s\n" % a.content_type
+    ua.request("MESSAGE", uri, "<%s>" % uri, extra, body)
+    status, headers = ua.receive("MESSAGE")
+    if status == 407:
+        auth = ua.authorization(headers, status, "MESSAGE", uri)
+        ua.request("MESSAGE", uri, "<%s>" % uri, extra + auth, body)
+        status, headers = ua.receive("MESSAGE")
+    return 0 if 200 <= status < 300 else 1
+
+
+def do_listen(ua):
+    """Answer MESSAGEs with --answer until --count of them arrived."""
+    a = ua.args
+    end = time.time() + a.timeout
+    got = 0
+    while time.time() < end and got < a.count:
+        try:
+            text = ua.recv().decode(errors="replace")
+        except socket.timeout:
+            continue
+        if not text.startswith("MESSAGE "):
+            continue
+        got += 1
+        print(text.rstrip("\r\n"))
+        print("----", flush=True)
+        head = text.split("\r\n\r\n", 1)[0].split("\r\n")
+        keep = [l for l in head[1:] if l.split(":", 1)[0].strip().lower()
+                in ("via", "v", "from", "f", "to", "t", "call-id", "i",
+                    "cseq")]
+        keep = [l + ";tag=%s" % ua.tag
+                if l.split(":", 1)[0].strip().lower() in ("to", "t")
+                and ";tag=" not in l else l for l in keep]
+        ua.send("SIP/2.0 %d Answer\n%s\nContent-Length: 0\n\n" %
+                (a.answer, "\n".join(keep)))
+    if got < a.count:
+        print("timeout: %d of %d MESSAGEs received" % (got, a.count))
+        return 2
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["register", "call"])
+    p.add_argument("mode", choices=["register", "call", "answer",
+                                    "message", "listen"])
     p.add_argument("server")
     p.add_argument("local")
     p.add_argument("user")
@@ -234,9 +415,32 @@ def main():
     p.add_argument("--talk", type=float, default=0.5)
     p.add_argument("--wait-bye", type=float,
                    help="wait this long for the other side's BYE")
+    p.add_argument("--drop", action="store_true",
+                   help="after the ACK, close the connection without BYE")
+    p.add_argument("--tls", action="store_true", help="SIP over TLS")
+    p.add_argument("--ca", help="CA file the TLS server must chain to")
+    p.add_argument("--cert", help="answer: certificate and key (PEM)")
+    p.add_argument("--then-answer", action="store_true",
+                   help="register: then answer a call on the connection")
+    p.add_argument("--body", default="hello", help="message: the text")
+    p.add_argument("--body-size", type=int, help="message: filler bytes")
+    p.add_argument("--content-type", default="text/plain")
+    p.add_argument("--count", type=int, default=1,
+                   help="listen: MESSAGEs to receive")
+    p.add_argument("--timeout", type=float, default=10.0,
+                   help="listen: seconds to wait for them")
+    p.add_argument("--answer", type=int, default=200,
+                   help="listen: the status to answer with")
     args = p.parse_args()
+    if args.mode == "answer" and args.server == "-":
+        args.server = args.local
     ua = UA(args)
-    sys.exit(do_register(ua) if args.mode == "register" else do_call(ua))
+    modes = {"register": do_register, "call": do_call, "answer": do_answer,
+             "message": do_message, "listen": do_listen}
+    rc = modes[args.mode](ua)
+    if rc == 0 and args.mode == "register" and args.then_answer:
+        rc = do_answer(ua)
+    sys.exit(rc)
 
 
 if __name__ == "__main__":

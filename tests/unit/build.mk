@@ -55,6 +55,7 @@ test_money_PKGS :=
 
 test_provision_SRCS := b2bua/provision.c b2bua/provision_peer.c \
 	b2bua/provision_route.c b2bua/provision_account.c b2bua/acl.c \
+	b2bua/provision_policy.c b2bua/account_policy.c \
 	b2bua/route.c b2bua/money.c b2bua/ctl_registry.c \
 	$(CFG_SRCS) $(STORE_TEST_SRCS)
 test_provision_PKGS := jansson libconfig openssl sofia-sip-ua
@@ -69,6 +70,11 @@ test_ft_index_SRCS := dataplane/ft_index.c dataplane/ft.c b2bua/log.c
 test_ft_index_PKGS := libdpdk
 test_ft_index_LIBS := -lrt
 
+# MSRP framing (the relay's parser and printer)
+UNIT_TESTS += test_msrp
+test_msrp_SRCS := dataplane/msrp_parse.c
+test_msrp_PKGS :=
+
 UNIT_TESTS += test_dp_srtp
 test_dp_srtp_SRCS := dataplane/srtp.c
 test_dp_srtp_PKGS := libsrtp2
@@ -77,9 +83,24 @@ UNIT_TESTS += test_hide
 test_hide_SRCS := b2bua/hide.c
 test_hide_PKGS := sofia-sip-ua
 
+# MESSAGE: balance keyword, body check, texts sent to subscribers
+UNIT_TESTS += test_message
+test_message_SRCS := b2bua/message_text.c b2bua/money.c
+test_message_PKGS := sofia-sip-ua
+
+UNIT_TESTS += test_refer
+test_refer_SRCS := b2bua/refer.c
+test_refer_PKGS := sofia-sip-ua
+
 UNIT_TESTS += test_neigh
 test_neigh_SRCS := dataplane/neigh.c dataplane/pkt_parse.c dataplane/pkt_rewrite.c
 test_neigh_PKGS := libdpdk
+
+# the neighbour table's lock-free readers, one writer and reader threads
+UNIT_TESTS += test_neigh_shared
+test_neigh_shared_SRCS := $(test_neigh_SRCS)
+test_neigh_shared_PKGS := libdpdk
+test_neigh_shared_LIBS := -lpthread
 
 # credit control: the audit database, rating, the rates file, the balance
 # and rate commands
@@ -97,9 +118,11 @@ test_rating_PKGS := jansson libconfig
 test_rating_LIBS := $(LMDB_LIBS)
 
 CREDIT_TEST_SRCS := b2bua/credit_ctl.c b2bua/credit_reserve.c \
+	b2bua/credit_reconcile.c \
 	b2bua/rates_ctl.c b2bua/rates_csv.c \
 	b2bua/money.c b2bua/provision.c b2bua/provision_peer.c \
 	b2bua/provision_route.c b2bua/provision_account.c \
+	b2bua/provision_policy.c b2bua/account_policy.c \
 	b2bua/ctl_registry.c tests/unit/credit_fixture.c $(RATING_TEST_SRCS)
 
 test_rates_csv_SRCS := $(CREDIT_TEST_SRCS)
@@ -137,8 +160,14 @@ test_media_ports_SRCS := b2bua/media_ports.c
 test_media_ports_PKGS :=
 test_sdes_SRCS := b2bua/sdes.c
 test_sdes_PKGS := openssl
-test_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c
+test_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c \
+	b2bua/msrp_sdp.c dataplane/msrp_parse.c
 test_sdp_rewrite_PKGS := sofia-sip-ua openssl
+
+# per-realm latching and RTP timeout over real offer/answer flows
+UNIT_TESTS += test_media_policy
+test_media_policy_SRCS := b2bua/media_policy.c $(test_sdp_rewrite_SRCS)
+test_media_policy_PKGS := sofia-sip-ua openssl
 
 # gateway OPTIONS monitor: the up/down state machine
 UNIT_TESTS += test_gw_monitor
@@ -155,3 +184,25 @@ UNIT_TESTS += test_credit_call
 test_credit_call_SRCS := b2bua/credit_reserve.c $(RATING_TEST_SRCS)
 test_credit_call_PKGS := jansson libconfig sofia-sip-ua
 test_credit_call_LIBS := $(LMDB_LIBS)
+
+# postpaid limits and incoming-call rules of accounts
+UNIT_TESTS += test_account_policy
+test_account_policy_SRCS := b2bua/account_policy.c $(STORE_TEST_SRCS) \
+	$(CFG_SRCS) tests/unit/cfg_fixture.c
+test_account_policy_PKGS := jansson sofia-sip-ua libconfig
+test_account_policy_LIBS := $(LMDB_LIBS)
+
+# SIP transports: listen URLs per realm, TLS material and version floor
+UNIT_TESTS += test_sip_transport test_sip_tls
+test_sip_transport_SRCS := $(CFG_SRCS) tests/unit/cfg_fixture.c
+test_sip_transport_PKGS := libconfig
+test_sip_tls_SRCS := b2bua/sip_tls.c b2bua/log.c
+test_sip_tls_PKGS := openssl
+
+# prepaid crash safety: live call records, checkpoints, settling at restart
+UNIT_TESTS += test_credit_checkpoint
+test_credit_checkpoint_SRCS := b2bua/credit_checkpoint.c \
+	b2bua/credit_reconcile.c b2bua/account_policy.c b2bua/credit_reserve.c b2bua/money.c \
+	$(RATING_TEST_SRCS)
+test_credit_checkpoint_PKGS := jansson libconfig sofia-sip-ua
+test_credit_checkpoint_LIBS := $(LMDB_LIBS)

@@ -198,6 +198,30 @@ void sample_audit(struct store_audit *a, const char *account)
 	strcpy(a->note, "voucher 8812, \"spring\" promo");
 }
 
+void sample_live_call(struct store_live_call *c, const char *account,
+		      const char *id)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->account, sizeof(c->account), "%s", account);
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	strcpy(c->call_id, "a84b4c76e66710@pc33.example.com");
+	strcpy(c->caller, "alice");
+	strcpy(c->callee, "+4930123456");
+	strcpy(c->egress, "carrier1");
+	c->setup_ms = 1767225600000;
+	c->answer_ms = 1767225603250;
+	strcpy(c->plan, "pre");
+	strcpy(c->prefix, "4930");
+	c->price_per_min = 600000;
+	c->connect_fee = 50000;
+	c->first_incr = 30;
+	c->next_incr = 6;
+	c->max_s = 120;
+	c->reserved = 1250000;
+	c->consumed_s = 42;
+	c->checkpoint_ms = 1767225645000;
+}
+
 void fx_account_equal(const struct store_account *a,
 		      const struct store_account *b)
 {

@@ -53,6 +53,8 @@ void sample_registration(struct store_registration *r, const char *aor,
 void sample_dialog(struct store_dialog *d);
 void sample_cdr(struct store_cdr *c, const char *call_id, int64_t cost);
 void sample_audit(struct store_audit *a, const char *account);
+void sample_live_call(struct store_live_call *c, const char *account,
+		      const char *id);
 
 #define EQ_S(a, b, m) assert_string_equal((a)->m, (b)->m)
 #define EQ_I(a, b, m) assert_true((a)->m == (b)->m)

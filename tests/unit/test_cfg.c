@@ -34,6 +34,7 @@ static void assert_default_timers_limits(const struct cfg *cfg)
 	assert_int_equal(cfg->timers.registration_min, 60);
 	assert_int_equal(cfg->timers.registration_max, 3600);
 	assert_int_equal(cfg->timers.gateway_ping, 30);
+	assert_int_equal(cfg->timers.credit_checkpoint, 5);
 	assert_int_equal(cfg->limits.max_calls, 50000);
 	assert_int_equal(cfg->limits.max_cps, 2000);
 	assert_int_equal(cfg->limits.max_registrations, 100000);
@@ -74,6 +75,8 @@ static void test_default_conf_loads(void **state)
 	assert_int_equal(a->media_port_min, 20000);
 	assert_int_equal(a->media_port_max, 29999);
 	assert_int_equal(a->srtp, CFG_SRTP_OPTIONAL);
+	assert_int_equal(a->latching, CFG_LATCH_FIRST);
+	assert_int_equal(a->rtp_timeout, 30);
 	assert_string_equal(a->tls_cert, "");
 	assert_int_equal(c->n_listen, 1);
 	assert_string_equal(c->listen[0].addr.text, "10.10.2.1");
@@ -194,6 +197,53 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->dp.n_ports, 0);
 	assert_default_timers_limits(cfg);
 	cfg_free(cfg);
+}
+
+/*
+ * Per-realm media policy: latching defaults to "latch"; a realm's
+ * rtp_timeout left out is timers.rtp_timeout (also its default), one set,
+ * 0 included, is its own.
+ */
+static void test_realm_media_policy(void **state)
+{
+	struct cfg *cfg = expect_load("realms = ( " REALM_A ", " REALM_B " );\n");
+
+	(void)state;
+	assert_int_equal(cfg->realms[0].latching, CFG_LATCH_FIRST);
+	assert_int_equal(cfg->realms[0].rtp_timeout, 30);
+	assert_int_equal(cfg->realms[1].rtp_timeout, 30);
+	assert_int_equal(cfg->realms[0].digest, CFG_DIGEST_SHA256_MD5);
+	cfg_free(cfg);
+
+	cfg = expect_load("realms = (\n"
+		"  { name = \"a\"; sip = ( { transport = \"udp\";\n"
+		"    address = \"192.0.2.1\"; } ); media_address = \"192.0.2.2\";\n"
+		"    media_ports = { min = 20000; max = 29999; };\n"
+		"    latching = \"off\"; rtp_timeout = 3; digest = \"md5\"; },\n"
+		"  { name = \"b\"; sip = ( { transport = \"udp\";\n"
+		"    address = \"198.51.100.1\"; } );\n"
+		"    media_address = \"198.51.100.2\";\n"
+		"    media_ports = { min = 30000; max = 39999; };\n"
+		"    latching = \"relatch\"; },\n"
+		"  { name = \"c\"; sip = ( { transport = \"udp\";\n"
+		"    address = \"203.0.113.1\"; } ); media_address = \"203.0.113.2\";\n"
+		"    media_ports = { min = 40000; max = 49999; };\n"
+		"    latching = \"latch\"; rtp_timeout = 0; } );\n"
+		"timers = { rtp_timeout = 60; };\n");
+	assert_int_equal(cfg->realms[0].latching, CFG_LATCH_OFF);
+	assert_int_equal(cfg->realms[0].rtp_timeout, 3);
+	assert_int_equal(cfg->realms[0].digest, CFG_DIGEST_MD5);
+	assert_int_equal(cfg->realms[1].latching, CFG_LATCH_SSRC);
+	assert_int_equal(cfg->realms[1].rtp_timeout, 60);
+	assert_int_equal(cfg->realms[2].latching, CFG_LATCH_FIRST);
+	assert_int_equal(cfg->realms[2].rtp_timeout, 0);
+	assert_int_equal(cfg->timers.rtp_timeout, 60);
+	cfg_free(cfg);
+
+	assert_string_equal(cfg_latching_name(CFG_LATCH_OFF), "off");
+	assert_string_equal(cfg_latching_name(CFG_LATCH_FIRST), "latch");
+	assert_string_equal(cfg_latching_name(CFG_LATCH_SSRC), "relatch");
+	assert_string_equal(cfg_latching_name((enum cfg_latching)7), "?");
 }
 
 static void test_defaults_in_port_and_listen(void **state)
@@ -466,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_appliance_example_values),
 		cmocka_unit_test(test_dual_stack_example_values),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_realm_media_policy),
 		cmocka_unit_test(test_defaults_in_port_and_listen),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_refused),

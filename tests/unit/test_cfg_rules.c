@@ -145,8 +145,17 @@ static void test_out_of_range(void **state)
 		     "t.conf:3: dataplane.ports.[0].rx_queues: ",
 		     "must be between 1 and 16");
 	expect_error("realms = ( " REALM_A " );\n"
+		     "dataplane = { ports = ( { name = \"p\"; device = \"d\"; realm = \"a\";\n"
+		     "  vlan = 4095; } ); };\n",
+		     "t.conf:3: dataplane.ports.[0].vlan: ",
+		     "must be between 0 and 4094");
+	expect_error("realms = ( " REALM_A " );\n"
 		     "paths = { store_max_mb = 0; };\n",
 		     "t.conf:2: paths.store_max_mb: ", "must be between 1 and");
+	expect_error("realms = ( " REALM_A " );\n"
+		     "timers = { credit_checkpoint = 6; };\n",
+		     "t.conf:2: timers.credit_checkpoint: ",
+		     "must be between 1 and 5 (prepaid calls are checkpointed");
 }
 
 static void test_bad_enum(void **state)
@@ -168,6 +177,47 @@ static void test_bad_enum(void **state)
 		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
 		     "t.conf:3: realms.[0].srtp: ",
 		     "\"off\", \"optional\", \"required\"");
+}
+
+/* realms.[].latching, rtp_timeout (b2bua/media_policy.h) and digest */
+static void test_realm_media_policy_keys(void **state)
+{
+	(void)state;
+	expect_error("realms = ( { name = \"a\";\n"
+		     "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+		     "  media_address = \"192.0.2.2\"; latching = \"first\";\n"
+		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
+		     "t.conf:3: realms.[0].latching: ",
+		     "\"first\" is not one of \"off\", \"latch\", \"relatch\"");
+	expect_error("realms = ( { name = \"a\";\n"
+		     "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+		     "  media_address = \"192.0.2.2\"; latching = true;\n"
+		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
+		     "t.conf:3: realms.[0].latching: ", "must be a string");
+	expect_error("realms = ( " REALM_A ",\n"
+		     "  { name = \"b\"; sip = ( { transport = \"udp\";\n"
+		     "    address = \"198.51.100.1\"; } ); rtp_timeout = 86401;\n"
+		     "    media_address = \"198.51.100.2\";\n"
+		     "    media_ports = { min = 30000; max = 39999; }; } );\n",
+		     "t.conf:3: realms.[1].rtp_timeout: ",
+		     "must be between 0 and 86400");
+	expect_error("realms = ( { name = \"a\";\n"
+		     "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+		     "  media_address = \"192.0.2.2\"; rtp_timeout = -1;\n"
+		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
+		     "t.conf:3: realms.[0].rtp_timeout: ",
+		     "must be between 0 and 86400");
+	expect_error("realms = ( { name = \"a\";\n"
+		     "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+		     "  media_address = \"192.0.2.2\"; rtp_timeout = \"3\";\n"
+		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
+		     "t.conf:3: realms.[0].rtp_timeout: ", "must be an integer");
+	expect_error("realms = ( { name = \"a\";\n"
+		     "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+		     "  media_address = \"192.0.2.2\"; digest = \"sha1\";\n"
+		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
+		     "t.conf:3: realms.[0].digest: ",
+		     "\"sha1\" is not one of \"sha256-md5\", \"md5\"");
 }
 
 /* ---------- addresses ---------- */
@@ -226,6 +276,18 @@ static void test_media_address_is_sip_address(void **state)
 		     "    media_ports = { min = 30000; max = 39999; }; } );\n",
 		     "t.conf:3: realms.[1].media_address: ",
 		     "192.0.2.1 is also the SIP address of realms.[0].sip.[0]");
+}
+
+/* MSRP runs on kernel sockets: never on an address the dataplane owns */
+static void test_msrp_address_is_media_address(void **state)
+{
+	(void)state;
+	expect_error("realms = ( " REALM_A ",\n"
+		     "  { name = \"b\"; sip = ( { transport = \"udp\"; address = \"198.51.100.1\"; } );\n"
+		     "    media_address = \"198.51.100.2\"; msrp_address = \"192.0.2.2\";\n"
+		     "    media_ports = { min = 30000; max = 39999; }; } );\n",
+		     "t.conf:3: realms.[1].msrp_address: ",
+		     "192.0.2.2 is the media_address of realms.[0]");
 }
 
 /* ---------- media ports ---------- */
@@ -478,7 +540,7 @@ static void test_string_content(void **state)
 	expect_error("realms = ( " REALM_A " );\n"
 		     "dataplane = { lcores = \"0-3 --vdev=x\"; };\n",
 		     "t.conf:2: dataplane.lcores: ",
-		     "may contain only the characters \"0123456789,-\"");
+		     "may contain only the characters \"0123456789,-@()\"");
 }
 
 /* ---------- counts and required settings ---------- */
@@ -700,9 +762,72 @@ static void test_exception_mode(void **state)
 		     "t.conf:3: dataplane.ports.[0].exception: ", "maybe");
 }
 
+/* realms.[].refer: "refuse" unless set, "relay", nothing else */
+static void test_refer_mode(void **state)
+{
+	struct cfg *cfg;
+
+	(void)state;
+	cfg = expect_load("realms = ( " REALM_A " );\n");
+	assert_int_equal(cfg->realms[0].refer, CFG_REFER_REFUSE);
+	cfg_free(cfg);
+	cfg = expect_load("realms = ( { name = \"a\"; refer = \"relay\";\n"
+			  "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+			  "  media_address = \"192.0.2.2\";\n"
+			  "  media_ports = { min = 20000; max = 29999; }; } );\n");
+	assert_int_equal(cfg->realms[0].refer, CFG_REFER_RELAY);
+	cfg_free(cfg);
+	expect_error("realms = ( { name = \"a\"; refer = \"allow\";\n"
+		     "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+		     "  media_address = \"192.0.2.2\";\n"
+		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
+		     "t.conf:1: realms.[0].refer: ",
+		     "\"allow\" is not one of \"refuse\", \"relay\"");
+}
+
+/* message: defaults, the on/off switches, the service URI's form */
+static void test_message_keys(void **state)
+{
+	struct cfg *cfg;
+
+	(void)state;
+	cfg = expect_load("realms = ( " REALM_A " );\n");
+	assert_int_equal(cfg->message.max_body, 1300);
+	assert_string_equal(cfg->message.service_uri, "");
+	assert_string_equal(cfg->message.balance_keyword, "BALANCE");
+	assert_int_equal(cfg->message.notify_refused, 0);
+	cfg_free(cfg);
+	cfg = expect_load("realms = ( " REALM_A " );\n"
+			  "message = { service_uri = \"sip:bal@x.example\";\n"
+			  "  notify_refused = \"on\"; notify_before = 30; };\n");
+	assert_string_equal(cfg->message.service_uri, "sip:bal@x.example");
+	assert_int_equal(cfg->message.notify_refused, 1);
+	assert_int_equal(cfg->message.notify_before, 30);
+	cfg_free(cfg);
+	expect_error("realms = ( " REALM_A " );\n"
+		     "message = {\n  service_uri = \"sips:bal@x\"; };\n",
+		     "t.conf:3: message.service_uri: ", "sip:USER@HOST");
+	expect_error("realms = ( " REALM_A " );\n"
+		     "message = { service_uri = \"sip:x.example\"; };\n",
+		     "t.conf:2: message.service_uri: ", "sip:USER@HOST");
+	expect_error("realms = ( " REALM_A " );\n"
+		     "message = { service_uri = \"sip:a@b@c\"; };\n",
+		     "t.conf:2: message.service_uri: ", "sip:USER@HOST");
+	expect_error("realms = ( " REALM_A " );\n"
+		     "message = { max_body = 0; };\n",
+		     "t.conf:2: message.max_body: ", "between 1 and 65536");
+	expect_error("realms = ( " REALM_A " );\n"
+		     "message = { notify_cutoff = \"yes\"; };\n",
+		     "t.conf:2: message.notify_cutoff: ", "yes");
+	expect_error("realms = ( " REALM_A " );\n"
+		     "message = { balance_keyword = \"BAL ANCE\"; };\n",
+		     "t.conf:2: message.balance_keyword: ", "characters");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_message_keys),
 		cmocka_unit_test(test_unknown_key_top),
 		cmocka_unit_test(test_unknown_key_in_group),
 		cmocka_unit_test(test_unknown_key_in_list_element),
@@ -711,9 +836,11 @@ int main(void)
 		cmocka_unit_test(test_wrong_type_aggregate),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_bad_enum),
+		cmocka_unit_test(test_realm_media_policy_keys),
 		cmocka_unit_test(test_invalid_ip),
 		cmocka_unit_test(test_not_unicast),
 		cmocka_unit_test(test_media_address_is_sip_address),
+		cmocka_unit_test(test_msrp_address_is_media_address),
 		cmocka_unit_test(test_media_port_min_odd),
 		cmocka_unit_test(test_media_port_max_not_above_min),
 		cmocka_unit_test(test_media_ports_overlap),
@@ -739,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_dialplan_rules),
 		cmocka_unit_test(test_emergency_numbers),
 		cmocka_unit_test(test_exception_mode),
+		cmocka_unit_test(test_refer_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  * account.audit on a fresh store per test (credit_fixture.c).  Balances
  * must come out exact to the micro-unit, every change must leave exactly
  * one audit record, and every refused change must leave the balance and
- * the audit log as they were.
+ * the audit log as they were.  Debits never take a balance below what the
+ * account's calls in progress reserved (their live records).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,6 +189,72 @@ static void test_postpaid_and_overflow(void **state)
 	assert_int_equal(cfx_count(c, STORE_DB_AUDIT), 2);
 }
 
+/* a live prepaid call of @id holding @reserved, as its answer writes it */
+static void live_call(struct cfx *c, const char *id, const char *call,
+		      int64_t reserved)
+{
+	struct store_txn *t = fx_begin(c->fx, true);
+	struct store_live_call lc;
+
+	sample_live_call(&lc, id, call);
+	lc.reserved = reserved;
+	assert_int_equal(store_live_call_put(t, &lc), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+}
+
+/* calls in progress hold credit: no debit takes the balance below it */
+static void test_debit_under_calls(void **state)
+{
+	struct cfx *c = *state;
+	struct store_txn *t;
+	json_t *res;
+
+	cfx_account(c, ALICE, true, 1000000);
+	cfx_account(c, BOB, false, 1000000);
+	live_call(c, ALICE, "c1", 250000);
+	live_call(c, ALICE, "c2", 350000);
+	live_call(c, BOB, "c3", 100000);
+	res = cfx_ok(c, "account.balance", json_pack("[s]", ALICE));
+	assert_string_equal(cfx_str(res, "reserved"), "0.60");
+	assert_string_equal(cfx_str(res, "available"), "0.40");
+	json_decref(res);
+
+	/* 0.40 is free; one micro-unit more is not, force or not */
+	cfx_err(c, "account.debit", json_pack("[s,s]", ALICE, "0.400001"),
+		CTL_ERR_FAILED,
+		"below the 0.60 its calls in progress have reserved");
+	cfx_err(c, "account.debit", json_pack("[s,s,s]", ALICE, "5",
+					      "force=yes"),
+		CTL_ERR_FAILED, "wait for them to end or kill them");
+	/* a postpaid account's calls are protected the same way */
+	cfx_err(c, "account.debit", json_pack("[s,s]", BOB, "0.95"),
+		CTL_ERR_FAILED, "below the 0.10");
+	assert_int_equal(cfx_balance(c, ALICE), 1000000);
+	assert_int_equal(cfx_balance(c, BOB), 1000000);
+	assert_int_equal(cfx_count(c, STORE_DB_AUDIT), 0);
+
+	res = cfx_ok(c, "account.debit", json_pack("[s,s]", ALICE, "0.40"));
+	assert_string_equal(cfx_str(res, "balance"), "0.60");
+	json_decref(res);
+	cfx_err(c, "account.debit", json_pack("[s,s]", ALICE, "0.000001"),
+		CTL_ERR_FAILED, "its calls in progress have reserved");
+	/* credits are never held back */
+	res = cfx_ok(c, "account.credit", json_pack("[s,s]", ALICE, "1"));
+	json_decref(res);
+	/* a call ends (its record goes with its debit): its credit is free */
+	t = fx_begin(c->fx, true);
+	assert_int_equal(store_live_call_del(t, ALICE, "c2"), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	res = cfx_ok(c, "account.debit", json_pack("[s,s]", ALICE, "1.35"));
+	assert_string_equal(cfx_str(res, "balance"), "0.25");
+	json_decref(res);
+	res = cfx_ok(c, "account.balance", json_pack("[s]", ALICE));
+	assert_string_equal(cfx_str(res, "reserved"), "0.25");
+	assert_string_equal(cfx_str(res, "available"), "0.00");
+	json_decref(res);
+	assert_int_equal(cfx_count(c, STORE_DB_AUDIT), 3);
+}
+
 static void test_audit_list(void **state)
 {
 	struct cfx *c = *state;
@@ -284,6 +351,7 @@ int main(void)
 		CFX_TEST(test_credit_debit),
 		CFX_TEST(test_refused),
 		CFX_TEST(test_postpaid_and_overflow),
+		CFX_TEST(test_debit_under_calls),
 		CFX_TEST(test_audit_list),
 		CFX_TEST(test_bad_shapes),
 	};

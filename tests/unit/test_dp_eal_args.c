@@ -115,6 +115,16 @@ static void test_file_prefix_separate_value(void **state)
 		    "-l", "0-1", NULL);
 }
 
+/* lcores mapped to CPUs go as --lcores, the only option that maps */
+static void test_lcores_mapped(void **state)
+{
+	(void)state;
+	snprintf(cfg.dp.lcores, sizeof(cfg.dp.lcores), "0@0,(1-2)@1");
+	assert_int_equal(dp_eal_args_build(&cfg, "dp", &eal), 0);
+	expect_argv("dp", "--no-huge", "-m", "1024", "--lcores", "0@0,(1-2)@1",
+		    "--file-prefix=sbc-dp", NULL);
+}
+
 /* without dataplane.lcores the EAL's own choice (or eal_args') stands */
 static void test_no_lcores(void **state)
 {
@@ -214,6 +224,7 @@ int main(void)
 		cmocka_unit_test_setup(test_mixed_ports, setup),
 		cmocka_unit_test_setup(test_file_prefix_from_config, setup),
 		cmocka_unit_test_setup(test_file_prefix_separate_value, setup),
+		cmocka_unit_test_setup(test_lcores_mapped, setup),
 		cmocka_unit_test_setup(test_no_lcores, setup),
 		cmocka_unit_test_setup(test_lcores_twice, setup),
 		cmocka_unit_test_setup(test_argv_owns_strings, setup),

@@ -355,6 +355,54 @@ static void test_put_rejects(void **state)
 	assert_int_equal(ft_flow_put(w, slot, &good), 0);
 }
 
+/* an MSRP leg: struct ft_msrp in place of the packet fields */
+static void test_msrp_leg(void **state)
+{
+	static const char path[] = "msrp://10.0.0.9:8888/gw1;tcp";
+	struct fx *fx = *state;
+	struct ft *w = fx->w, *o = fx->o;
+	struct ft_flow good = {
+		.pair = FT_NO_SLOT, .kind = FT_KIND_MSRP,
+		.local = { .addr = { 203, 0, 113, 1 }, .port = 2855,
+			   .family = FT_FAMILY_IPV4 },
+	}, f;
+	uint32_t slot;
+
+	good.msrp.flags = FT_MSRP_ACTIVE;
+	good.msrp.peer = (struct ft_endpoint){ .addr = { 10, 0, 0, 9 },
+		.port = 8888, .family = FT_FAMILY_IPV4 };
+	good.msrp.id_len = 16;
+	memcpy(good.msrp.id, "abcdefgh-_ABCD09", 16);
+	good.msrp.path_len = sizeof(path) - 1;
+	memcpy(good.msrp.path, path, sizeof(path) - 1);
+	assert_int_equal(ft_slot_alloc(w, &slot), 0);
+	f = good, f.msrp.id_len = 0;
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.id[3] = ';';
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.path_len = FT_MSRP_PATH_MAX + 1;
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.path[f.msrp.path_len] = 'x';	/* past its length */
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.path[2] = '\n';
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.peer.family = FT_FAMILY_NONE;	/* active: needed */
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.flags = 0x80;
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.local.port = 0;
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.kind = FT_KIND_MSRP + 1;
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.flags = 0, f.msrp.peer.family = FT_FAMILY_NONE;
+	memset(f.msrp.peer.addr, 0, sizeof(f.msrp.peer.addr));
+	f.msrp.peer.port = 0;
+	assert_int_equal(ft_flow_put(w, slot, &f), 0);	/* passive */
+	assert_int_equal(ft_flow_put(w, slot, &good), 0);
+	assert_int_equal(ft_flow_read(o, slot, &f, NULL), 0);
+	assert_memory_equal(&f, &good, sizeof(f));
+}
+
 static void test_del(void **state)
 {
 	struct fx *fx = *state;
@@ -776,6 +824,7 @@ int main(void)
 		T(test_restart_keeps_flows),
 		TB(test_put_read_roundtrip),
 		TB(test_put_rejects),
+		TB(test_msrp_leg),
 		TB(test_del),
 		TB(test_notices_in_order),
 		T(test_overflow),

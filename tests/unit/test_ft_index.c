@@ -300,6 +300,52 @@ static void test_two_slots_one_endpoint(void **state)
 	assert_absent(fx, "203.0.113.5", 20000);
 }
 
+/* an MSRP leg (FT_KIND_MSRP) */
+static struct ft_flow msrp_leg(const char *id)
+{
+	struct ft_flow f = {
+		.pair = FT_NO_SLOT,
+		.kind = FT_KIND_MSRP,
+		.local = ep("203.0.113.1", 2855),
+	};
+
+	f.msrp.id_len = (uint8_t)strlen(id);
+	memcpy(f.msrp.id, id, strlen(id));
+	f.msrp.path_len = 20;
+	memcpy(f.msrp.path, "msrp://h:1/abcd;tcp ", 20);
+	return f;
+}
+
+/*
+ * MSRP legs share their realm's MSRP address and port and are served on
+ * kernel sockets: reported to on_change, never in the lookup, and a slot
+ * that turns from a packet flow into a leg leaves the lookup.
+ */
+static void test_msrp_not_indexed(void **state)
+{
+	struct fx *fx = *state;
+	struct ft_flow a = msrp_leg("aaaa"), b = msrp_leg("bbbb");
+	uint32_t sa, sb, sc = put(fx, "203.0.113.1", 20000);
+
+	assert_int_equal(ft_slot_alloc(fx->w, &sa), 0);
+	assert_int_equal(ft_slot_alloc(fx->w, &sb), 0);
+	assert_int_equal(ft_flow_put(fx->w, sa, &a), 0);
+	assert_int_equal(ft_flow_put(fx->w, sb, &b), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 3);
+	assert_int_equal(fx->changes, 3);
+	assert_absent(fx, "203.0.113.1", 2855);
+	assert_slot(fx, "203.0.113.1", 20000, sc);
+	/* the packet flow's slot becomes a leg */
+	assert_int_equal(ft_flow_put(fx->w, sc, &a), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_absent(fx, "203.0.113.1", 20000);
+	/* a leg's removal is reported like any other */
+	assert_int_equal(ft_slot_free(fx->w, sa), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_int_equal(fx->removals, 1);
+	assert_int_equal(fx->last_slot, sa);
+}
+
 static void test_capacity_mismatch(void **state)
 {
 	struct fx *fx = *state;
@@ -360,6 +406,8 @@ int main(void)
 						setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_two_slots_one_endpoint,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msrp_not_indexed, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_capacity_mismatch, setup,
 						teardown),
 		cmocka_unit_test(test_rcu_variant),

@@ -3,8 +3,9 @@
  * byte of the reply checked, the ICMPv6 checksum by an independent RFC 1071
  * sum), requests for other addresses left untouched, learning (requests,
  * replies, gratuitous ARP, NA), malformed ARP and ND dropped, requests for
- * unresolved next hops at most once per second, the aging timers, a full
- * table, and the gateway as next hop.  Frames are built byte by byte here;
+ * unresolved next hops at most once per second (tagged on a VLAN port), the
+ * aging timers, a full table, and the gateway as next hop; the lock-free
+ * readers are test_neigh_shared.c's.  Frames are built byte by byte here;
  * time is a plain counter in milliseconds (hz = 1000).
  */
 #include <errno.h>
@@ -497,6 +498,71 @@ static void test_probe_bytes(void **state)
 	assert_memory_equal(mac, peer_mac, 6);
 }
 
+/* @tagged without its 802.1Q tag, which must be VID 100, priority 0 */
+static void untag(const uint8_t *tagged, uint16_t len, uint8_t *f)
+{
+	assert_int_equal(get16(tagged + 12), 0x8100);
+	assert_int_equal(get16(tagged + 14), 100);
+	memset(f, 0, BUF);
+	memcpy(f, tagged, 12);
+	memcpy(f + 12, tagged + 16, (size_t)(len - 16));
+}
+
+/* a port on VLAN 100 sends its requests tagged, the ARP one padded to 64 */
+static void test_vlan_probes(void **state)
+{
+	struct dp_neigh_conf c = { .n_own = 2, .hz = HZ, .vlan = 100 };
+	struct dp_neigh *n = calloc(1, sizeof(*n));
+	uint8_t pr[DP_NEIGH_PROBE_MAX], f[BUF];
+	uint16_t plen;
+
+	(void)state;
+	assert_non_null(n);
+	memcpy(c.mac.addr_bytes, our_mac, 6);
+	c.own[0].af = AF_INET;
+	memcpy(&c.own[0].u.v4, our4, 4);
+	c.own[1].af = AF_INET6;
+	memcpy(&c.own[1].u.v6, our6, 16);
+	assert_int_equal(dp_neigh_init(n, &c), 0);
+
+	assert_int_equal(resolve(n, AF_INET, peer4, 0, NULL, pr, &plen),
+			 -EAGAIN);
+	assert_int_equal(plen, 64);
+	untag(pr, plen, f);
+	check_arp(f, bcast, 1, zero6, peer4);
+
+	assert_int_equal(resolve(n, AF_INET6, peer6, 0, NULL, pr, &plen),
+			 -EAGAIN);
+	assert_int_equal(plen, 90);
+	untag(pr, plen, f);
+	check_nd(f, (const uint8_t[]){ 0x33, 0x33, 0xff, 0xab, 0xcd, 0xef },
+		 135, 0, (const uint8_t[]){ 0xff, 0x02, [11] = 1, 0xff, 0xab,
+					    0xcd, 0xef }, peer6);
+
+	/* a tagged NS is answered with a tagged NA, in place */
+	{
+		uint8_t ns[BUF] = { 0 }, tagged[BUF] = { 0 };
+		uint16_t len = nd_frame(ns, 135, 0, peer_mac, peer6, sn_our6,
+					our6, peer_mac);
+		struct dp_pkt p;
+
+		memcpy(tagged, ns, 12);
+		put16(tagged + 12, 0x8100);
+		put16(tagged + 14, 100);
+		memcpy(tagged + 16, ns + 12, (size_t)(len - 12));
+		assert_int_equal(input(n, tagged, (uint16_t)(len + 4), 0, 5, &p),
+				 DP_NEIGH_REPLY);
+		assert_int_equal(p.len, 18 + 40 + 32);
+		untag(tagged, p.len, f);
+		check_nd(f, peer_mac, 136, 0x60, peer6, our6);
+	}
+
+	/* 802.1Q: VIDs 1-4094 (0 means untagged here) */
+	c.vlan = 4095;
+	assert_int_equal(dp_neigh_init(n, &c), -EINVAL);
+	free(n);
+}
+
 static void test_na_rules(void **state)
 {
 	struct dp_neigh *n = *state;
@@ -793,6 +859,39 @@ static void test_gateway(void **state)
 	free(n);
 }
 
+/* an IPv6 gateway: NS to its solicited-node group, its NA makes it the
+ * next hop of every IPv6 destination; IPv4 stays on-link */
+static void test_gateway6(void **state)
+{
+	static const uint8_t gw6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0xfe };
+	static const uint8_t far6[16] = { 0x20, 0x01, 0x0d, 0xb9, [15] = 0x07 };
+	struct dp_neigh *n = new_neigh(1, gw6, AF_INET6);
+	uint8_t pr[DP_NEIGH_PROBE_MAX], mac[6], f[BUF];
+	uint16_t plen, len;
+
+	(void)state;
+	assert_int_equal(resolve(n, AF_INET6, far6, 0, NULL, pr, &plen),
+			 -EAGAIN);
+	assert_int_equal(plen, 86);
+	check_nd(pr, (const uint8_t[]){ 0x33, 0x33, 0xff, 0, 0, 0xfe }, 135,
+		 0, (const uint8_t[]){ 0xff, 0x02, [11] = 1, 0xff, 0, 0, 0xfe },
+		 gw6);
+	/* the gateway's solicited NA */
+	len = nd_frame(f, 136, 0x60, peer2_mac, gw6, our6, gw6, peer2_mac);
+	assert_int_equal(input(n, f, len, 0, 10, &(struct dp_pkt){ 0 }),
+			 DP_NEIGH_CONSUMED);
+	assert_int_equal(resolve(n, AF_INET6, far6, 20, mac, pr, &plen), 0);
+	assert_memory_equal(mac, peer2_mac, 6);
+	assert_int_equal(resolve(n, AF_INET6, peer6, 20, mac, pr, &plen), 0);
+	assert_memory_equal(mac, peer2_mac, 6);
+	assert_int_equal(state_of(n, AF_INET6, far6, 20, NULL), DP_NEIGH_FREE);
+	/* IPv4 destinations stay on-link */
+	assert_int_equal(resolve(n, AF_INET, peer4, 30, NULL, pr, &plen),
+			 -EAGAIN);
+	assert_memory_equal(pr + 38, peer4, 4);
+	free(n);
+}
+
 static void test_init_and_family(void **state)
 {
 	struct dp_neigh_conf c = { .n_own = 1, .hz = HZ };
@@ -843,6 +942,7 @@ int main(void)
 		FRESH(test_ns_not_mine),
 		FRESH(test_nd_malformed),
 		FRESH(test_probe_bytes),
+		cmocka_unit_test(test_vlan_probes),
 		FRESH(test_na_rules),
 		FRESH(test_probe_rate),
 		FRESH(test_aging),
@@ -850,6 +950,7 @@ int main(void)
 		FRESH(test_table_expired),
 		FRESH(test_table_churn),
 		cmocka_unit_test(test_gateway),
+		cmocka_unit_test(test_gateway6),
 		cmocka_unit_test(test_init_and_family),
 	};
 

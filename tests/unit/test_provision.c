@@ -206,7 +206,7 @@ static void test_registered(void **state)
 	static const char *const methods[] = {
 		"peer.add", "peer.del", "peer.list", "route.add", "route.del",
 		"route.list", "account.add", "account.del", "account.passwd",
-		"account.list",
+		"account.list", "account.set", "account.show",
 	};
 	struct pfx *p = *state;
 	const struct ctl_command *cmd;
@@ -601,12 +601,131 @@ static void test_account_errors(void **state)
 	no_secrets(p);
 }
 
+/* the policy options of account add/set, account show */
+static void test_account_policy(void **state)
+{
+	struct pfx *p = *state;
+	struct store_account a;
+	json_t *res, *list;
+
+	res = ok(p, "account.add", "['alice@sbc.example','password=" PW "',"
+		 "'quota_min=100','barred=+1900,+44870','pstn=no',"
+		 "'max_duration_s=3600']");
+	assert_int_equal(num(res, "quota_min"), 100);
+	assert_int_equal(num(res, "month_usage_s"), 0);
+	assert_true(json_is_false(json_object_get(res, "pstn")));
+	list = json_object_get(res, "barred");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(json_string_value(json_array_get(list, 1)),
+			    "+44870");
+	json_decref(res);
+	account_get(p, "alice@sbc.example", &a);
+	assert_int_equal(a.quota_min, 100);
+	assert_int_equal(a.max_duration_s, 3600);
+	assert_true(a.no_pstn);
+	assert_int_equal(a.n_barred, 2);
+
+	/* set changes what it names and keeps the rest (digests, money) */
+	res = ok(p, "account.set", "['alice@sbc.example','blocked=yes',"
+		 "'in_reject=666,+1900*','in_accept=1001,*',"
+		 "'in_hours=Mon-Fri 08:00-18:00,Sat 09:00-12:00','max_calls=3',"
+		 "'pstn=yes']");
+	assert_true(json_is_true(json_object_get(res, "blocked")));
+	assert_string_equal(str(res, "in_hours"),
+			    "Mon-Fri 08:00-18:00,Sat 09:00-12:00");
+	json_decref(res);
+	account_get(p, "alice@sbc.example", &a);
+	assert_true(a.blocked);
+	assert_false(a.no_pstn);
+	assert_int_equal(a.max_calls, 3);
+	assert_int_equal(a.quota_min, 100);
+	assert_int_equal(a.n_barred, 2);
+	assert_int_equal(a.n_in_reject, 2);
+	assert_string_equal(a.in_reject[1], "+1900*");
+	assert_int_equal(a.n_in_accept, 2);
+	assert_string_equal(a.ha1_md5, MD5_PW);
+	/* an empty list clears it; object params take arrays */
+	res = ok(p, "account.set", "{'id':'alice@sbc.example','barred':'',"
+		 "'in_accept':['2002'],'in_hours':''}");
+	json_decref(res);
+	account_get(p, "alice@sbc.example", &a);
+	assert_int_equal(a.n_barred, 0);
+	assert_int_equal(a.n_in_accept, 1);
+	assert_string_equal(a.in_accept[0], "2002");
+	assert_string_equal(a.in_hours, "");
+
+	res = ok(p, "account.show", "['alice@sbc.example']");
+	assert_string_equal(str(res, "id"), "alice@sbc.example");
+	assert_int_equal(num(res, "max_duration_s"), 3600);
+	assert_int_equal(json_array_size(json_object_get(res, "in_reject")), 2);
+	json_decref(res);
+	err(p, "account.show", "['carol@sbc.example']", CTL_ERR_NOT_FOUND,
+	    "no account carol@sbc.example");
+	err(p, "account.set", "['carol@sbc.example','blocked=yes']",
+	    CTL_ERR_NOT_FOUND, "no account carol@sbc.example");
+	no_secrets(p);
+}
+
+static void test_account_policy_errors(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "'barred=1900x'", "barred: bad entry '1900x'" },
+		{ "'barred=+'", "barred: bad entry '+'" },
+		{ "'barred=+1,,+2'", "barred: entries are 1 to 31" },
+		{ "'barred=+1,'", "barred: empty entry" },
+		{ "'barred=+1,+2,+3,+4,+5,+6,+7,+8,+9,+10,+11,+12,+13,+14,"
+		  "+15,+16,+17'", "barred has more than 16 entries" },
+		{ "'barred=+12345678901234567890123456789012'",
+		  "barred: entries are 1 to 31" },
+		{ "'in_reject=a b'", "in_reject: bad entry 'a b'" },
+		{ "'in_accept=1*0'", "in_accept: bad entry '1*0'" },
+		{ "'in_hours=weekdays'", "bad in_hours 'weekdays'" },
+		{ "'in_hours=Mon-Fri 18:00-18:00'", "bad in_hours" },
+		{ "'quota_min=-1'", "quota_min must be an integer" },
+		{ "'max_duration_s=604801'", "max_duration_s must be an integer from 0 to 604800" },
+		{ "'pstn=maybe'", "pstn must be yes or no" },
+		{ "'blocked=1'", "blocked must be yes or no" },
+		{ "'balance=5.00'", "argument 2: expected one of" },
+		{ "'password=x'", "argument 2: expected one of" },
+	};
+	struct pfx *p = *state;
+	struct store_account a;
+	char params[256];
+	json_t *res;
+
+	res = ok(p, "account.add", "['alice@sbc.example','password=" PW "',"
+		 "'barred=+1900']");
+	json_decref(res);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(params, sizeof(params), "['alice@sbc.example',%s]",
+			 bad[i][0]);
+		err(p, "account.set", params, CTL_ERR_INVALID_PARAMS,
+		    bad[i][1]);
+	}
+	err(p, "account.set", "['alice@sbc.example']", CTL_ERR_INVALID_PARAMS,
+	    "missing arguments");
+	err(p, "account.set", "{'id':'alice@sbc.example'}",
+	    CTL_ERR_INVALID_PARAMS, "missing arguments");
+	err(p, "account.set", "{'id':'alice@sbc.example','barred':[1]}",
+	    CTL_ERR_INVALID_PARAMS, "barred must be strings");
+	err(p, "account.set", "{'id':'alice@sbc.example','barred':5}",
+	    CTL_ERR_INVALID_PARAMS, "barred must be a comma-separated list");
+	/* nothing was changed by the refused ones */
+	account_get(p, "alice@sbc.example", &a);
+	assert_int_equal(a.n_barred, 1);
+	assert_string_equal(a.barred[0], "+1900");
+	assert_false(a.blocked);
+	assert_false(a.no_pstn);
+	assert_int_equal(a.quota_min, 0);
+}
+
 /* hostile shapes of params never crash and always get an error */
 static void test_bad_shapes(void **state)
 {
 	static const char *const methods[] = {
 		"peer.add", "peer.del", "route.add", "route.del", "route.list",
 		"account.add", "account.del", "account.passwd",
+		"account.set", "account.show",
 	};
 	static const char *const params[] = {
 		"[null,null]", "[1,2,3]", "[[],{}]", "[true,'x']",
@@ -666,6 +785,8 @@ int main(void)
 		PTEST(test_route_errors),
 		PTEST(test_accounts),
 		PTEST(test_account_errors),
+		PTEST(test_account_policy),
+		PTEST(test_account_policy_errors),
 		PTEST(test_bad_shapes),
 		PTEST(test_reopen),
 	};

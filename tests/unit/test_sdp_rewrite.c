@@ -41,6 +41,13 @@ static void realm_init(struct cfg_realm *r, const char *name, const char *ip,
 	r->media_port_min = min;
 	r->media_port_max = (uint16_t)(min + 99);
 	r->srtp = srtp;
+	/* the MSRP relay on the address after the media one */
+	r->msrp_addr = r->media_addr;
+	r->msrp_addr.u.v4.s_addr = htonl(ntohl(r->media_addr.u.v4.s_addr) + 4);
+	inet_ntop(AF_INET, &r->msrp_addr.u.v4, r->msrp_addr.text,
+		  sizeof(r->msrp_addr.text));
+	r->msrp_port = 2855;
+	r->msrp = true;
 }
 
 static int setup(void **state)
@@ -555,12 +562,166 @@ static void test_rejected_streams(void **state)
 	has_line(out, "m=video 0 RTP/AVP 96");
 	has_line(out, "m=video 0 UDP/TLS/RTP/SAVPF 96");
 	has_line(out, "m=message 2855 TCP/MSRP *");
-	has_line(out, "a=path:msrp://192.168.1.10:2855/kjhd37s2s20w2a;tcp");
+	has_line(out, "c=IN IP4 198.51.100.5");
+	no_text(out, "192.168.1.10");
 	has_line(out, "a=mid:0");
 	no_text(out, "BUNDLE");
 	no_text(out, "fingerprint");
 	assert_int_equal(fx->st->stream[3].kind, B2B_SDP_MSRP);
 	assert_int_equal(b2b_ports_in_use(fx->leg[1].ports), 2);
+}
+
+/* the SBC's a=path toward a leg, and its session-id */
+static const char *sbc_path(const char *body, const char *prefix, char id[17])
+{
+	const char *p = strstr(body, prefix);
+
+	if (!p)
+		fail_msg("no \"%s\" in:\n%s", prefix, body);
+	p += strlen(prefix);
+	assert_non_null(strstr(p, ";tcp\r\n"));
+	assert_int_equal(strstr(p, ";tcp\r\n") - p, 16);
+	memcpy(id, p, 16);
+	id[16] = '\0';
+	return p;
+}
+
+/*
+ * MSRP (msrp_sdp.h): each leg gets the SBC's own path with an ID of its
+ * own; the offerer connects unless a=setup says otherwise (RFC 4975
+ * section 5.4, RFC 6135); the flows carry what the relay needs.
+ */
+static void test_msrp(void **state)
+{
+	static const char offer[] =
+		"v=0\n"
+		"o=- 1 1 IN IP4 192.168.1.10\n"
+		"s=-\n"
+		"c=IN IP4 192.168.1.10\n"
+		"t=0 0\n"
+		"m=message 7777 TCP/MSRP *\n"
+		"a=accept-types:text/plain\n"
+		"a=path:msrp://192.168.1.10:7777/pbx1;tcp\n";
+	static const char answer[] =
+		"v=0\n"
+		"o=- 2 2 IN IP4 10.0.0.9\n"
+		"s=-\n"
+		"c=IN IP4 10.0.0.9\n"
+		"t=0 0\n"
+		"m=message 8888 TCP/MSRP *\n"
+		"a=accept-types:text/plain\n"
+		"a=path:msrp://10.0.0.9:8888/gw1;tcp\n";
+	struct fx *fx = *state;
+	char ida[17], idb[17], *out;
+	struct ft_flow f[4];
+
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
+	has_line(out, "m=message 2855 TCP/MSRP *");
+	has_line(out, "c=IN IP4 198.51.100.5");
+	has_line(out, "a=setup:actpass");
+	has_line(out, "a=accept-types:text/plain");
+	sbc_path(out, "a=path:msrp://198.51.100.5:2855/", idb);
+	no_text(out, "192.168.1.10");
+	no_text(out, "pbx1");
+	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 0);
+
+	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, answer);
+	has_line(out, "m=message 2855 TCP/MSRP *");
+	has_line(out, "c=IN IP4 203.0.113.5");
+	sbc_path(out, "a=path:msrp://203.0.113.5:2855/", ida);
+	no_text(out, "10.0.0.9");
+	no_text(out, "gw1");
+	no_text(out, "a=setup");		/* the offer had none */
+	assert_string_not_equal(ida, idb);
+	assert_int_equal(b2b_ports_in_use(fx->leg[0].ports), 0);
+	assert_int_equal(b2b_ports_in_use(fx->leg[1].ports), 0);
+
+	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
+	/* leg A: the caller offered, so it connects to the SBC */
+	assert_int_equal(f[0].kind, FT_KIND_MSRP);
+	assert_int_equal(f[0].local.port, 2855);
+	assert_memory_equal(f[0].local.addr, "\xcb\x00\x71\x05", 4);
+	assert_int_equal(f[0].msrp.flags, 0);
+	assert_memory_equal(f[0].msrp.id, ida, 16);
+	assert_int_equal(f[0].msrp.path_len,
+			 strlen("msrp://192.168.1.10:7777/pbx1;tcp"));
+	assert_memory_equal(f[0].msrp.path,
+			    "msrp://192.168.1.10:7777/pbx1;tcp",
+			    f[0].msrp.path_len);
+	/* leg B: the SBC offered and the answer said nothing: it connects */
+	assert_int_equal(f[1].msrp.flags, FT_MSRP_ACTIVE);
+	assert_memory_equal(f[1].msrp.id, idb, 16);
+	assert_int_equal(f[1].msrp.peer.family, FT_FAMILY_IPV4);
+	assert_memory_equal(f[1].msrp.peer.addr, "\x0a\x00\x00\x09", 4);
+	assert_int_equal(f[1].msrp.peer.port, 8888);
+
+	/* a re-offer keeps the IDs; a=setup turns the roles round */
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
+		 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
+		 "c=IN IP4 192.168.1.10\nt=0 0\n"
+		 "m=message 7777 TCP/MSRP *\na=setup:passive\n"
+		 "a=path:msrp://192.168.1.10:7777/pbx1;tcp\n");
+	sbc_path(out, "a=path:msrp://198.51.100.5:2855/", f[3].msrp.path);
+	assert_memory_equal(f[3].msrp.path, idb, 16);
+	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER,
+		 "v=0\no=- 2 3 IN IP4 10.0.0.9\ns=-\nc=IN IP4 10.0.0.9\n"
+		 "t=0 0\nm=message 8888 TCP/MSRP *\na=setup:active\n"
+		 "a=path:msrp://10.0.0.9:8888/gw1;tcp\n");
+	has_line(out, "a=setup:active");
+	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
+	assert_int_equal(f[0].msrp.flags, FT_MSRP_ACTIVE);
+	assert_memory_equal(f[0].msrp.id, ida, 16);
+	assert_int_equal(f[0].msrp.peer.port, 7777);
+	assert_int_equal(f[1].msrp.flags, 0);
+}
+
+/* what the relay cannot carry is declined or refused */
+static void test_msrp_refused(void **state)
+{
+	struct fx *fx = *state;
+	char *out = NULL, body[1024];
+
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
+		 "v=0\no=- 1 1 IN IP4 192.168.1.10\ns=-\n"
+		 "c=IN IP4 192.168.1.10\nt=0 0\n"
+		 "m=message 7777 TCP/TLS/MSRP *\n"
+		 "a=path:msrps://192.168.1.10:7777/pbx1;tcp\n");
+	has_line(out, "m=message 0 TCP/TLS/MSRP *");
+	no_text(out, "192.168.1.10");
+	assert_int_equal(rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER,
+				 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
+				 "c=IN IP4 192.168.1.10\nt=0 0\n"
+				 "m=message 7777 TCP/MSRP *\n", &out),
+			 -EBADMSG);
+	assert_int_equal(rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER,
+				 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
+				 "c=IN IP4 192.168.1.10\nt=0 0\n"
+				 "m=message 7777 TCP/MSRP *\n"
+				 "a=path:http://x/y\n", &out), -EBADMSG);
+	snprintf(body, sizeof(body), "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
+		 "c=IN IP4 192.168.1.10\nt=0 0\nm=message 7777 TCP/MSRP *\n"
+		 "a=path:msrp://192.168.1.10:7777/%0100d;tcp\n", 0);
+	assert_int_equal(rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER, body, &out),
+			 -ENOTSUP);
+	/* the SBC would have to connect to a name */
+	ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
+	   "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
+	   "c=IN IP4 192.168.1.10\nt=0 0\nm=message 7777 TCP/MSRP *\n"
+	   "a=path:msrp://pbx.example.com:7777/pbx1;tcp\n");
+	assert_int_equal(rewrite(fx, B2B_SDP_B, B2B_SDP_ANSWER,
+				 "v=0\no=- 2 2 IN IP4 10.0.0.9\ns=-\n"
+				 "c=IN IP4 10.0.0.9\nt=0 0\n"
+				 "m=message 8888 TCP/MSRP *\n"
+				 "a=path:msrp://gw.example.com:8888/gw1;tcp\n",
+				 &out), -ENOTSUP);
+	/* no relay: declined */
+	fx->realm[1].msrp = false;
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
+		 "v=0\no=- 1 3 IN IP4 192.168.1.10\ns=-\n"
+		 "c=IN IP4 192.168.1.10\nt=0 0\n"
+		 "m=message 7777 TCP/MSRP *\n"
+		 "a=path:msrp://192.168.1.10:7777/pbx1;tcp\n");
+	has_line(out, "m=message 0 TCP/MSRP *");
 }
 
 /* o= version: same body, same version; another body, one more */
@@ -706,6 +867,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_required_best_suite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_required_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejected_streams, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msrp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msrp_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_origin_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_answer_mismatch, setup, teardown),

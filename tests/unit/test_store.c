@@ -538,6 +538,7 @@ static void test_count(void **state)
 	assert_string_equal(store_db_name(STORE_DB_DIALOGS), "dialogs");
 	assert_string_equal(store_db_name(STORE_DB_CDRS), "cdrs");
 	assert_string_equal(store_db_name(STORE_DB_AUDIT), "audit");
+	assert_string_equal(store_db_name(STORE_DB_LIVE_CALLS), "live_calls");
 	assert_string_equal(store_db_name(STORE_DB_COUNT), "?");
 }
 

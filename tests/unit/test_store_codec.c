@@ -55,6 +55,10 @@ static void sample_of(enum store_db db, union store_any_record *rec)
 		sample_audit(&rec->audit, "alice@sbc.example");
 		rec->audit.id = 4;
 		break;
+	case STORE_DB_LIVE_CALLS:
+		sample_live_call(&rec->live_call, "alice@sbc.example",
+				 "c0000002a1f2e");
+		break;
 	case STORE_DB_COUNT:
 		fail();
 	}
@@ -184,6 +188,16 @@ static void test_codec_rejects(void **state)
 			"state");
 	expect_rejected(STORE_DB_REGISTRATIONS, "source_addr",
 			json_string("phone"), "source_addr");
+	expect_rejected(STORE_DB_LIVE_CALLS, "reserved", json_integer(-1),
+			"reserved");
+	expect_rejected(STORE_DB_LIVE_CALLS, "consumed_s", json_integer(121),
+			"consumed_s");
+	expect_rejected(STORE_DB_LIVE_CALLS, "answer_ms", json_integer(0),
+			"answer_ms");
+	expect_rejected(STORE_DB_LIVE_CALLS, "plan", json_string("a/b"),
+			"plan");
+	expect_rejected(STORE_DB_LIVE_CALLS, "checkpoint_ms", NULL,
+			"checkpoint_ms");
 
 	/* oversized strings and arrays, embedded NUL, bad formats */
 	memset(user, 'u', STORE_NAME_MAX);

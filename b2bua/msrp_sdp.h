@@ -1,0 +1,93 @@
+/*
+ * DOC: MSRP in SDP - the signalling half of the MSRP relay
+ *
+ * An m=message TCP/MSRP stream (RFC 4975 section 8) crosses the SBC with
+ * the SBC as a back-to-back MSRP relay (dataplane/msrp_relay.h): each leg
+ * gets the SBC's own a=path, msrp://MSRP_ADDR:MSRP_PORT/ID;tcp, with the
+ * realm's msrp_address and msrp_port and an ID the SBC draws for that
+ * stream and leg (96 random bits, kept across re-INVITEs); the m= port is
+ * the MSRP port and a media-level c= names the MSRP address.  The peer's
+ * a=path is kept (at most FT_MSRP_PATH_MAX bytes) for the relay, which
+ * addresses it in To-Path.
+ *
+ * Who opens the TCP connection, per leg (RFC 4975 section 5.4: the
+ * offerer; RFC 6135: a=setup, COMEDIA-style, may turn it round):
+ *  - the SBC offers a=setup:actpass, and connects unless the answer says
+ *    a=setup:active (no a=setup: the offerer, the SBC, connects);
+ *  - toward a peer that offered, the SBC connects only when it offered
+ *    a=setup:passive, and answers a=setup:active or passive accordingly
+ *    (no a=setup when the offer had none).
+ * The SBC connects to the first URI of the peer's path, which must then
+ * name an IP address (the dataplane resolves no names).
+ *
+ * TCP/TLS/MSRP is not relayed (the relay has no TLS yet) and is declined
+ * like any stream the SBC cannot relay, by port 0.
+ */
+#ifndef SBC_MSRP_SDP_H
+#define SBC_MSRP_SDP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/su_alloc.h>
+
+#include "cfg.h"
+#include "ft.h"
+
+enum b2b_msrp_setup {
+	B2B_MSRP_SETUP_NONE = 0,	/* no a=setup */
+	B2B_MSRP_SETUP_ACTIVE,
+	B2B_MSRP_SETUP_PASSIVE,
+	B2B_MSRP_SETUP_ACTPASS,
+	B2B_MSRP_SETUP_OTHER,		/* holdconn and unknown values */
+};
+
+/* One leg's end of an MSRP stream. */
+struct b2b_msrp_end {
+	/* from the last body the leg's peer sent */
+	char path[FT_MSRP_PATH_MAX + 1];	/* its a=path, NUL-terminated */
+	struct ft_endpoint hop;		/* first URI's IP and port;
+					 * family NONE for a host name */
+	enum b2b_msrp_setup setup;	/* its a=setup */
+	/* the SBC toward the leg */
+	char id[FT_MSRP_ID_MAX + 1];	/* session-id, NUL-terminated */
+	struct ft_endpoint local;	/* the realm's MSRP address and port */
+	bool active;			/* the SBC connects (last answer) */
+};
+
+/**
+ * b2b_msrp_take - what the sender of a body says in MSRP stream @m
+ * @end: the sender's end
+ * @err: the reason on error
+ *
+ * @return 0, -EBADMSG without a=path or with a URI that is not MSRP over
+ * TCP, -ENOTSUP for a path over FT_MSRP_PATH_MAX bytes.
+ */
+int b2b_msrp_take(struct b2b_msrp_end *end, const sdp_media_t *m, char *err,
+		  size_t errlen);
+
+/**
+ * b2b_msrp_give - rewrite MSRP stream @m for the receiving leg
+ * @to: the receiver's end (its ID is drawn the first time)
+ * @from: the sender's end, from b2b_msrp_take()
+ * @answer: @m is an answer: the connection roles are decided now
+ * @home: where the new attributes and c= are allocated
+ *
+ * The caller has removed the sender's a=path and a=setup (and its other
+ * address-bearing attributes).
+ *
+ * @return 0, -ENOTSUP when the SBC must connect to a peer whose path
+ * names no IP address, -ENOMEM, -EIO when no random ID could be drawn.
+ */
+int b2b_msrp_give(struct b2b_msrp_end *to, struct b2b_msrp_end *from,
+		  sdp_media_t *m, const struct cfg_realm *realm, bool answer,
+		  su_home_t *home, char *err, size_t errlen);
+
+/**
+ * b2b_msrp_flow - the flow-table entry of leg @end (kind FT_KIND_MSRP)
+ * @return true when both the peer's path and the SBC's ID are known.
+ */
+bool b2b_msrp_flow(const struct b2b_msrp_end *end, struct ft_flow *f);
+
+#endif
