@@ -20,11 +20,8 @@
 . "$(dirname "$0")/call-lib.sh"
 
 call_lab_up
-sipp_uas gw1 $GW1 uas-prack.xml 1 -trace_msg -message_file "$WORK/gw1.msg"
-sipp_uac uac-prack.xml 1 -trace_msg -message_file "$WORK/uac.msg" ||
-	fail "the caller's 100rel call failed"
-uas_wait gw1 || fail "the carrier did not see 100rel, PRACK and the call"
-calls_gone
+traced_call uas-prack.xml uac-prack.xml "the caller's 100rel call failed" \
+	"the carrier did not see 100rel, PRACK and the call"
 
 # an offer in the caller's PRACK: 488 to the PRACK, the call goes on
 sipp_uas gw2 $GW1 uas-prack.xml 1
@@ -34,36 +31,22 @@ calls_gone
 
 # what each side received: the caller's 183 is reliable and carries the
 # SBC's media address; neither side sees an address of the other
-python3 - "$WORK/uac.msg" "$WORK/gw1.msg" <<'PY'
-import re, sys
-
-def received(path):
-    text = open(path, errors="replace").read()
-    parts = re.split(r"^.*message received \[\d+\] bytes :\s*$", text, flags=re.M)
-    return [re.split(r"\n-{20,}", p, 1)[0].strip() for p in parts[1:]]
-
-uac, gw = received(sys.argv[1]), received(sys.argv[2])
-p183 = [m for m in uac if m.startswith("SIP/2.0 183")]
-assert p183, uac
+sipp_msgs_check "$WORK/uac.msg" "$WORK/gw1.msg" <<'PY'
+p183 = [m for m in uac_in if m.startswith("SIP/2.0 183")]
+assert p183, uac_in
 m = p183[0]
 assert re.search(r"(?im)^Require:.*\b100rel\b", m), m
 assert re.search(r"(?im)^RSeq:\s*\d+", m), m
 assert "c=IN IP4 10.10.1.2" in m, m
-prack_ok = [x for x in uac if x.startswith("SIP/2.0 200") and re.search(r"(?im)^CSeq:\s*2 PRACK", x)]
+prack_ok = [x for x in uac_in if x.startswith("SIP/2.0 200") and re.search(r"(?im)^CSeq:\s*2 PRACK", x)]
 assert prack_ok, "no 200 to the caller's PRACK"
-pracks = [x for x in gw if x.startswith("PRACK ")]
+pracks = [x for x in gw_in if x.startswith("PRACK ")]
 assert len(pracks) == 1 and re.search(r"(?im)^RAck:\s*1 \d+ INVITE", pracks[0]), pracks
-assert not any(x.startswith("PRACK") and "Content-Type" in x for x in gw), pracks
-for side, msgs, foreign in (("access", uac, "10.10.2."), ("carrier", gw, "10.10.1.")):
-    for x in msgs:
-        assert foreign not in x, f"{side} side sees {foreign}x:\n{x}"
-print(f"{len(uac)} messages to the caller, {len(gw)} to the carrier: 100rel on both legs")
+assert not any(x.startswith("PRACK") and "Content-Type" in x for x in gw_in), pracks
+assert_isolated(ids_too=False)
+print(f"{len(uac_in)} messages to the caller, {len(gw_in)} to the carrier: 100rel on both legs")
 PY
 
-python3 - "$(cdr_json 2)" <<'PY'
-import json, sys
-cdrs = json.loads(sys.argv[1])
-assert len(cdrs) == 2 and all(c["reason"].startswith("BYE") for c in cdrs), cdrs
-PY
+cdrs_all_bye 2
 sbcd_stop
 echo ok

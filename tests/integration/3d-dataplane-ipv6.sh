@@ -21,14 +21,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dp-lib.sh"
 
-FT_PUT=$B/tests/tools/ft_put
-[ -x "$FT_PUT" ] || fail "build the test tools first (make tools: tests/tools/build.mk)"
 A6=fd00:10:10:1
 C6=fd00:10:10:2
 
-lab_up
-cd "$TOP"
-dp_conf
+dp_lab_up
 # the realms' media addresses become IPv6: the dataplane owns those
 sed -i -e "s|media_address = \"10.10.1.2\"|media_address = \"$A6::2\"|" \
 	-e "s|media_address = \"10.10.2.2\"|media_address = \"$C6::2\"|" "$CONF"
@@ -45,66 +41,17 @@ in_carrier ip -6 route add "$A6::/64" via "$C6::2"
 
 dp_start sbc
 
-x=$("$FT_PUT" -c "$CONF" put "[$A6::2]:20000" 1 "[$C6::2]:30000" "[$C6::10]:5000" latch=first) ||
-	fail "ft_put X"
-y=$("$FT_PUT" -c "$CONF" put "[$C6::2]:30000" 0 "[$A6::2]:20000" "[$A6::10]:4999" latch=first) ||
-	fail "ft_put Y"
-"$FT_PUT" -c "$CONF" pair "$x" "$y" || fail "ft_put pair"
-sleep 0.3	# the dataplane applies flow changes every 100 ms
-
-# on failure, what the dataplane counted
-dump() {
-	dp_ports_json
-	cat "$WORK/dp.log"
-}
+dp_flow_pair "[$A6::2]" "[$C6::2]" "[$A6::10]" "[$C6::10]"
 
 # relay TAG: 20 packets from the access side, each echoed by the carrier;
 # at least 15 must cross each way (the first may be lost to ND)
 relay() {
 	local tag=$1 fwd back
-	in_carrier timeout 20 python3 - >"$WORK/carrier-$tag.txt" <<PY &
-import socket
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.bind(("$C6::10", 5000))
-s.settimeout(10)
-n = 0
-try:
-    while n < 20:
-        data, src = s.recvfrom(2048)
-        print("[%s]:%d %s" % (src[0], src[1], data[:4].hex()), flush=True)
-        s.sendto(b"\x80\x08" + data[2:], src)
-        n += 1
-except socket.timeout:
-    pass
-PY
-	local echoer=$!
-	CLEANUP_PIDS+=("$echoer")
-	sleep 0.5
-	in_access timeout 20 python3 - >"$WORK/access-$tag.txt" <<PY || true
-import socket, time
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.bind(("$A6::10", 4000))
-s.settimeout(0.05)
-
-def drain():
-    try:
-        while True:
-            data, src = s.recvfrom(2048)
-            print("[%s]:%d %s" % (src[0], src[1], data[:4].hex()), flush=True)
-    except socket.timeout:
-        pass
-
-for i in range(20):
-    s.sendto(b"\x80\x00" + bytes([0, i]) + b"\0" * 168, ("$A6::2", 20000))
-    drain()
-time.sleep(0.5)
-drain()
-PY
-	wait "$echoer" || true
+	dp_relay "$tag" 20 10 "$A6::10" "$A6::2" "$C6::10"
 	fwd=$(grep -c "^\[$C6::2\]:30000 8000" "$WORK/carrier-$tag.txt" || true)
 	back=$(grep -c "^\[$A6::2\]:20000 8008" "$WORK/access-$tag.txt" || true)
-	[ "$fwd" -ge 15 ] || { dump; fail "$tag: carrier got $fwd of 20 from [$C6::2]:30000: $(cat "$WORK/carrier-$tag.txt")"; }
-	[ "$back" -ge 15 ] || { dump; fail "$tag: access got $back replies from [$A6::2]:20000: $(cat "$WORK/access-$tag.txt")"; }
+	[ "$fwd" -ge 15 ] || { dp_dump; fail "$tag: carrier got $fwd of 20 from [$C6::2]:30000: $(cat "$WORK/carrier-$tag.txt")"; }
+	[ "$back" -ge 15 ] || { dp_dump; fail "$tag: access got $back replies from [$A6::2]:20000: $(cat "$WORK/access-$tag.txt")"; }
 	if grep -vq "^\[$C6::2\]:30000 " "$WORK/carrier-$tag.txt"; then
 		fail "$tag: carrier got media from elsewhere: $(cat "$WORK/carrier-$tag.txt")"
 	fi
@@ -130,7 +77,7 @@ nd_learnt one-lcore
 stats=$("$FT_PUT" -c "$CONF" stats "$x")
 expect_match "$stats" "latched=$A6::10:4000" "flow X latched source"
 ports=$(dp_ports_json)
-python3 - "$ports" <<'PY' || { dump; fail "dataplane counters: $ports"; }
+python3 - "$ports" <<'PY' || { dp_dump; fail "dataplane counters: $ports"; }
 import json, sys
 p = json.loads(sys.argv[1])
 for name in ("access", "carrier"):
@@ -153,7 +100,7 @@ expect_match "$(cat "$WORK/dp.log")" "flow table .*: owner, [0-9]+ entries, 2 fl
 relay two-lcores
 nd_learnt two-lcores
 ports=$(dp_ports_json)
-python3 - "$ports" <<'PY' || { dump; fail "dataplane counters: $ports"; }
+python3 - "$ports" <<'PY' || { dp_dump; fail "dataplane counters: $ports"; }
 import json, sys
 p = json.loads(sys.argv[1])
 # the lcore receiving one port's media resolved the other port's next hop

@@ -21,13 +21,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dp-lib.sh"
 
-FT_PUT=$B/tests/tools/ft_put
-[ -x "$FT_PUT" ] || fail "build the test tools first (make tools: tests/tools/build.mk)"
 PEER_MAC=02:00:00:00:65:0a
 
-lab_up
-cd "$TOP"
-dp_conf
+dp_lab_up
 sed -i -e 's|media_address = "10.10.1.2"|media_address = "10.10.101.2"|' \
 	-e 's|\(device = "net_af_packet0,iface=dp-access.*";\)|\1 vlan = 100;|' "$CONF"
 grep -q "vlan = 100;" "$CONF" || fail "no access port to put on VLAN 100"
@@ -36,48 +32,25 @@ in_carrier ip route add 10.10.101.0/24 via 10.10.2.2
 
 dp_start sbc
 
-x=$("$FT_PUT" -c "$CONF" put 10.10.101.2:20000 1 10.10.2.2:30000 10.10.2.10:5000 latch=first) ||
-	fail "ft_put X"
-y=$("$FT_PUT" -c "$CONF" put 10.10.2.2:30000 0 10.10.101.2:20000 10.10.101.10:4999 latch=first) ||
-	fail "ft_put Y"
-"$FT_PUT" -c "$CONF" pair "$x" "$y" || fail "ft_put pair"
-sleep 0.3	# the dataplane applies flow changes every 100 ms
-
-dump() {
-	dp_ports_json
-	cat "$WORK/dp.log"
-}
+dp_flow_pair 10.10.101.2 10.10.2.2 10.10.101.10 10.10.2.10
 
 # The carrier answers each packet it gets, from 10.10.2.10:5000, and logs
 # the first payload bytes of everything, until the last hand-made frame
 # (marked ff, below) or 15 s of silence.
-in_carrier timeout 40 python3 - >"$WORK/carrier.txt" <<'PY' &
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.10.2.10", 5000))
-s.settimeout(15)
-try:
-    while True:
-        data, src = s.recvfrom(2048)
-        print("%s:%d %s" % (src[0], src[1], data[:4].hex()), flush=True)
-        if data[2:3] == b"\xff":
-            break
-        s.sendto(b"\x80\x08" + data[2:], src)
-except socket.timeout:
-    pass
-PY
+in_carrier timeout 40 python3 "$UDP_PROBE" echo 10.10.2.10 5000 --pt 8 \
+	--idle 15 --stop-mark ff >"$WORK/carrier.txt" &
 echoer=$!
 CLEANUP_PIDS+=("$echoer")
 sleep 0.5
 
 in_access timeout 30 python3 "$TOP/tests/tools/vlan_peer.py" a-dp 100 \
 	"$PEER_MAC" 10.10.101.10 4000 10.10.101.2 20000 20 >"$WORK/access.txt" ||
-	{ dump; fail "access peer: $(cat "$WORK/access.txt")"; }
+	{ dp_dump; fail "access peer: $(cat "$WORK/access.txt")"; }
 
 fwd=$(grep -c "^10.10.2.2:30000 8000" "$WORK/carrier.txt" || true)
 back=$(grep -c "^udp 10.10.101.2:20000 8008.... 100 OK" "$WORK/access.txt" || true)
-[ "$fwd" -ge 15 ] || { dump; fail "carrier got $fwd of 20 from 10.10.2.2:30000: $(cat "$WORK/carrier.txt")"; }
-[ "$back" -ge 15 ] || { dump; fail "access got $back good replies on VLAN 100: $(cat "$WORK/access.txt")"; }
+[ "$fwd" -ge 15 ] || { dp_dump; fail "carrier got $fwd of 20 from 10.10.2.2:30000: $(cat "$WORK/carrier.txt")"; }
+[ "$back" -ge 15 ] || { dp_dump; fail "access got $back good replies on VLAN 100: $(cat "$WORK/access.txt")"; }
 if grep "^udp" "$WORK/access.txt" | grep -vq " 100 OK$"; then
 	fail "access got untagged, mistagged or bad-checksum media: $(cat "$WORK/access.txt")"
 fi
@@ -131,11 +104,11 @@ wait "$echoer" || true
 after=$(dp_ports_json)
 
 tagged=$(grep -c "^10.10.2.2:30000 8000a1" "$WORK/carrier.txt" || true)
-[ "$tagged" -ge 8 ] || { dump; fail "only $tagged of 10 hand-made VLAN 100 frames relayed: $(cat "$WORK/carrier.txt")"; }
+[ "$tagged" -ge 8 ] || { dp_dump; fail "only $tagged of 10 hand-made VLAN 100 frames relayed: $(cat "$WORK/carrier.txt")"; }
 if grep -Eq " 8000a[23]" "$WORK/carrier.txt"; then
 	fail "an untagged or VLAN 200 frame was relayed: $(cat "$WORK/carrier.txt")"
 fi
-python3 - "$before" "$after" <<'PY' || { dump; fail "counters before $before after $after"; }
+python3 - "$before" "$after" <<'PY' || { dp_dump; fail "counters before $before after $after"; }
 import json, sys
 b, a = (json.loads(x)["access"] for x in sys.argv[1:3])
 # the 20 frames off the VLAN went to the (absent) exception path

@@ -14,74 +14,21 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dp-lib.sh"
 
-FT_PUT=$B/tests/tools/ft_put
-[ -x "$FT_PUT" ] || fail "build the test tools first (make tools: tests/tools/build.mk)"
-
-lab_up
-cd "$TOP"
-dp_conf
+dp_lab_up
 dp_start sbc
 first=$dp
 
-x=$("$FT_PUT" -c "$CONF" put 10.10.1.2:20000 1 10.10.2.2:30000 10.10.2.10:5000 latch=first) ||
-	fail "ft_put X"
-y=$("$FT_PUT" -c "$CONF" put 10.10.2.2:30000 0 10.10.1.2:20000 10.10.1.10:4999 latch=first) ||
-	fail "ft_put Y"
-"$FT_PUT" -c "$CONF" pair "$x" "$y" || fail "ft_put pair"
-sleep 0.3	# the dataplane applies flow changes every 100 ms
-
-dump() {
-	dp_ports_json
-	cat "$WORK/dp.log"
-}
+dp_flow_pair 10.10.1.2 10.10.2.2 10.10.1.10 10.10.2.10
 
 # relay TAG: 10 packets from the access side, each echoed by the carrier;
 # at least 7 must cross each way (the first may be lost to ARP)
 relay() {
-	local tag=$1 fwd back echoer
-	in_carrier timeout 20 python3 - >"$WORK/carrier-$tag.txt" <<'PY' &
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.10.2.10", 5000))
-s.settimeout(5)
-n = 0
-try:
-    while n < 10:
-        data, src = s.recvfrom(2048)
-        print("%s:%d %s" % (src[0], src[1], data[:4].hex()), flush=True)
-        s.sendto(b"\x80\x08" + data[2:], src)
-        n += 1
-except socket.timeout:
-    pass
-PY
-	echoer=$!
-	CLEANUP_PIDS+=("$echoer")
-	sleep 0.5
-	in_access timeout 20 python3 - >"$WORK/access-$tag.txt" <<'PY' || true
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.10.1.10", 4000))
-s.settimeout(0.05)
-
-def drain():
-    try:
-        while True:
-            data, src = s.recvfrom(2048)
-            print("%s:%d %s" % (src[0], src[1], data[:4].hex()), flush=True)
-    except socket.timeout:
-        pass
-
-for i in range(10):
-    s.sendto(b"\x80\x00" + bytes([0, i]) + b"\0" * 168, ("10.10.1.2", 20000))
-    drain()
-time.sleep(0.5)
-drain()
-PY
-	wait "$echoer" || true
+	local tag=$1 fwd back
+	dp_relay "$tag" 10 5 10.10.1.10 10.10.1.2 10.10.2.10
 	fwd=$(grep -c "^10.10.2.2:30000 8000" "$WORK/carrier-$tag.txt" || true)
 	back=$(grep -c "^10.10.1.2:20000 8008" "$WORK/access-$tag.txt" || true)
-	[ "$fwd" -ge 7 ] || { dump; fail "$tag: carrier got $fwd of 10: $(cat "$WORK/carrier-$tag.txt")"; }
-	[ "$back" -ge 7 ] || { dump; fail "$tag: access got $back replies: $(cat "$WORK/access-$tag.txt")"; }
+	[ "$fwd" -ge 7 ] || { dp_dump; fail "$tag: carrier got $fwd of 10: $(cat "$WORK/carrier-$tag.txt")"; }
+	[ "$back" -ge 7 ] || { dp_dump; fail "$tag: access got $back replies: $(cat "$WORK/access-$tag.txt")"; }
 }
 
 # packets=N of flow X

@@ -13,23 +13,16 @@
 #   (1001 registered from :5080)       10.10.1.1 | 10.10.2.1 <-- sipua.py :5071 (calls 1001)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/call-lib.sh"
+. "$(dirname "$0")/policy-lib.sh"
 
-SUA="python3 $TOP/tests/tools/sipua.py"
-SRV=$SBC_ACCESS:5060
 ACCT=1001@sbc.lab
 TALK=62
 # the calls carry no media: no RTP timeout cuts the long one; sipp's UAS
 # does not answer OPTIONS: no gateway pinging during the long call either
 CONF_SED='s/^\(\s*rtp_timeout\) = 30;/\1 = 0;/; s/^\(\s*gateway_ping\) = 30;/\1 = 0;/'
 
-lab_up
-sbcd_start
-ctl peer add carrier1 realm=carrier cidr=10.10.2.0/24 >/dev/null
-ctl route add default "$GW1:5060;udp" >/dev/null
-ctl account add $ACCT password=s3cret realm=access max_calls=1 \
-	quota_min=1 >/dev/null
-in_access $SUA register $SRV 10.10.1.10:5080 1001 sbc.lab --password s3cret \
-	--expires 300 >/dev/null || fail "REGISTER failed"
+policy_lab_up route
+policy_subscriber max_calls=1 quota_min=1
 
 # the carrier answers two calls and waits for the caller's BYE
 in_carrier sipp -sn uas -i $GW1 -p 5060 -m 2 -timeout 120s -timeout_error \

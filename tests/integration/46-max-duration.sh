@@ -11,9 +11,8 @@
 #   sipp -sn uas :5080 (registered) <- 10.10.1.1 | 10.10.2.1 <-- sipua.py :5071 (waits)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/call-lib.sh"
+. "$(dirname "$0")/policy-lib.sh"
 
-SUA="python3 $TOP/tests/tools/sipua.py"
-SRV=$SBC_ACCESS:5060
 # sipp's UAS does not answer OPTIONS: no gateway pinging
 CONF_SED='s/^\(\s*max_call_duration\) = 14400;/\1 = 6;/; s/gateway_ping = 30;/gateway_ping = 0;/'
 
@@ -41,15 +40,9 @@ print("cut off after %.3f s (caller) and %.3f s (callee)" % (tbye - t200, d))
 PY
 }
 
-lab_up
+policy_lab_up route
 grep -q "max_call_duration = 6;" "$CONF" || fail "max_call_duration not set"
-sbcd_start
-ctl peer add carrier1 realm=carrier cidr=10.10.2.0/24 >/dev/null
-ctl route add default "$GW1:5060;udp" >/dev/null
-ctl account add 1001@sbc.lab password=s3cret realm=access \
-	max_duration_s=3 >/dev/null
-in_access $SUA register $SRV 10.10.1.10:5080 1001 sbc.lab --password s3cret \
-	--expires 300 >/dev/null || fail "REGISTER failed"
+policy_subscriber max_duration_s=3
 
 # 1. 1001 calls out; neither side hangs up
 in_carrier sipp -sn uas -i $GW1 -p 5060 -m 1 -timeout 30s -timeout_error \
@@ -66,12 +59,7 @@ calls_gone
 cut_after "$WORK/out.log" "$WORK/gw1.msg" 3
 
 # 2. the carrier calls 1001: the configuration's limit
-in_access sipp -sn uas -i 10.10.1.10 -p 5080 -m 1 -timeout 30s \
-	-timeout_error -nostdin -trace_msg -message_file "$WORK/sub.msg" \
-	>"$WORK/sub.log" 2>&1 &
-SUB=$!
-CLEANUP_PIDS+=("$SUB")
-sleep 0.3
+subscriber_uas 1 30s
 in_carrier $SUA call 10.10.2.1:5060 $GW1:5071 15550000 carrier.lab 1001 \
 	--wait-bye 20 >"$WORK/in.log" 2>&1 ||
 	fail "call to 1001: no BYE: $(tail -n 5 "$WORK/in.log")"

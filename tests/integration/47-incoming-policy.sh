@@ -10,9 +10,8 @@
 #   sipp -sn uas :5080 (1001, 3 calls) <- 10.10.1.1 | 10.10.2.1 <-- sipua.py :5071.. (callers)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/call-lib.sh"
+. "$(dirname "$0")/policy-lib.sh"
 
-SUA="python3 $TOP/tests/tools/sipua.py"
-SRV=$SBC_ACCESS:5060
 ACCT=1001@sbc.lab
 PORT=5070
 
@@ -36,19 +35,9 @@ admitted() {
 	from "$1" || fail "call from $1 refused: $(cat "$WORK/call.out")"
 }
 
-lab_up
-sbcd_start
-ctl peer add carrier1 realm=carrier cidr=10.10.2.0/24 >/dev/null
-ctl account add $ACCT password=s3cret realm=access in_reject=666 \
-	in_accept='555*,666' >/dev/null
-in_access $SUA register $SRV 10.10.1.10:5080 1001 sbc.lab --password s3cret \
-	--expires 300 >/dev/null || fail "REGISTER failed"
-in_access sipp -sn uas -i 10.10.1.10 -p 5080 -m 3 -timeout 60s \
-	-timeout_error -nostdin -trace_msg -message_file "$WORK/sub.msg" \
-	>"$WORK/sub.log" 2>&1 &
-SUB=$!
-CLEANUP_PIDS+=("$SUB")
-sleep 0.3
+policy_lab_up
+policy_subscriber in_reject=666 in_accept='555*,666'
+subscriber_uas 3 60s
 
 # 1. caller lists
 refused 666 "403 Forbidden: caller rejected"

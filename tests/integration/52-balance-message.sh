@@ -15,26 +15,18 @@
 # while no sipp answers them before step 3
 CONF_SED='s/notify_refused = "off"/notify_refused = "on"/;s/notify_before = 0/notify_before = 3/;s/notify_cutoff = "off"/notify_cutoff = "on"/;s/gateway_ping = 30/gateway_ping = 0/'
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/call-lib.sh"
+. "$(dirname "$0")/prepaid-lib.sh"
 
 SUA="python3 $TOP/tests/tools/sipua.py"
 SRV=10.10.1.1:5060
 
-lab_up
-sbcd_start
-ctl peer add carrier1 realm=carrier cidr=10.10.2.0/24 >/dev/null
-ctl route add default "10.10.2.10:5060;udp" >/dev/null
-cat >"$WORK/rates.csv" <<'CSV'
-plan,prefix,price_per_min,connect_fee,first_incr,next_incr
-pre,,0.60,0,1,1
-CSV
-ctl rates import "@$WORK/rates.csv" >/dev/null
-ctl account add 1001@sbc.lab password=s3cret realm=access prepaid=yes \
-	balance=12.50 currency=EUR rate_plan=pre >/dev/null
-ctl account add 1002@sbc.lab password=s3cret realm=access prepaid=yes \
-	balance=0 currency=EUR rate_plan=pre >/dev/null
+# every number 0.60/min, billed 1/1
+prepaid_lab_up pre,,0.60,0,1,1
+prepaid_account 1001 12.50
+prepaid_account 1002 0
 # 0.15 at 0.60/min pays for 15 s
-ctl account add 1003@sbc.lab password=s3cret realm=access prepaid=yes \
-	balance=0.15 currency=EUR rate_plan=pre >/dev/null
+prepaid_account 1003 0.15
 
 # subscriber USER PORT COUNT: register USER from PORT and listen there for
 # COUNT MESSAGEs, at most 40 s, in the background (log $WORK/USER.log, pid
@@ -98,10 +90,7 @@ in_carrier sipp -sn uas -i 10.10.2.10 -p 5060 -m 1 -timeout 40s \
 GW=$!
 CLEANUP_PIDS+=("$GW")
 udp_bound in_carrier 10.10.2.10:5060
-in_access $SUA call $SRV 10.10.1.10:5093 1003 sbc.lab 15551234 \
-	--password s3cret --wait-bye 35 >"$WORK/caller.log" 2>&1 &
-CALLER=$!
-CLEANUP_PIDS+=("$CALLER")
+prepaid_call caller 1003 15551234 5093 35
 for _ in $(seq 50); do
 	[[ $(ctl --json show calls) == *time_left_s\":\ [0-9]* ]] && break
 	sleep 0.1
@@ -109,7 +98,7 @@ done
 out=$(in_access $SUA message $SRV 10.10.1.10:5094 1003 sbc.lab \
 	sip:balance@sbc.lab --password s3cret --body BALANCE) ||
 	fail "balance query during the call failed: $out"
-wait "$CALLER" || fail "no cut-off: $(grep -E "^SIP/2.0|^time|timeout" "$WORK/caller.log")"
+wait "${CALLER[caller]}" || fail "no cut-off: $(grep -E "^SIP/2.0|^time|timeout" "$WORK/caller.log")"
 wait "$GW" || fail "carrier side of the call failed: $(tail -n 5 "$WORK/gw.log")"
 wait "$LISTENER" || fail "1003 got $(bodies 1003)"
 got=$(bodies 1003)

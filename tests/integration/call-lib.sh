@@ -71,3 +71,66 @@ calls_gone() {
 	done
 	fail "calls left: $(ctl show calls)"
 }
+
+# traced_call UAS_SCENARIO UAC_SCENARIO UAC_FAILURE UAS_FAILURE: one call
+# from the PBX to gateway gw1 at $GW1 with both sides' messages traced, to
+# $WORK/uac.msg and $WORK/gw1.msg (for sipp_msgs_check); fails with
+# UAC_FAILURE or UAS_FAILURE when that side's scenario fails, and waits
+# until the SBC has no call left.
+traced_call() {
+	sipp_uas gw1 $GW1 "$1" 1 -trace_msg -message_file "$WORK/gw1.msg"
+	sipp_uac "$2" 1 -trace_msg -message_file "$WORK/uac.msg" || fail "$3"
+	uas_wait gw1 || fail "$4"
+	calls_gone
+}
+
+# cdrs_all_bye N: the last N CDRs are N calls, each ended by a BYE.
+cdrs_all_bye() {
+	python3 - "$(cdr_json "$1")" "$1" <<'PY'
+import json, sys
+cdrs, n = json.loads(sys.argv[1]), int(sys.argv[2])
+assert len(cdrs) == n and all(c["reason"].startswith("BYE") for c in cdrs), cdrs
+PY
+}
+
+# sipp_msgs_check UAC_MSG GW_MSG: run the python on stdin with the messages
+# of two sipp -trace_msg files, the caller's and the carrier's, at hand:
+#   uac_in, uac_out, gw_in, gw_out  what each received and sent (CRLF as LF)
+#   msgs(PATH, "received"|"sent")   those lists, from any trace
+#   ids(MSGS)                       the Call-IDs and tags in MSGS
+#   assert_isolated(ids_too=True)   no message either side received carries
+#                                   an address of the other side (10.10.2.
+#                                   to the caller, 10.10.1. to the carrier)
+#                                   nor, ids_too, a Call-ID or tag it sent
+sipp_msgs_check() {
+	{ printf '%s\n' "$SIPP_MSGS_PY"; cat; } | python3 - "$1" "$2"
+}
+SIPP_MSGS_PY=$(cat <<'PY'
+import re, sys
+
+def msgs(path, how):
+    text = open(path, errors="replace").read()
+    parts = re.split(r"^.*message %s.*$" % how, text, flags=re.M)
+    return [re.split(r"\n-{20,}", p, 1)[0].replace("\r\n", "\n").strip()
+            for p in parts[1:]]
+
+def ids(ms):
+    out = set()
+    for m in ms:
+        out.update(re.findall(r"(?im)^(?:Call-ID|i):\s*(\S+)", m))
+        out.update(re.findall(r"(?i);tag=([^;>\s,]+)", m))
+    return out
+
+def assert_isolated(ids_too=True):
+    for side, got, foreign, other_ids in (
+            ("access", uac_in, "10.10.2.", ids(gw_out) if ids_too else ()),
+            ("carrier", gw_in, "10.10.1.", ids(uac_out) if ids_too else ())):
+        for m in got:
+            assert foreign not in m, f"{side} side sees {foreign}x:\n{m}"
+            for i in other_ids:
+                assert i not in m, f"{side} side sees the other side's id {i}:\n{m}"
+
+uac_in, uac_out = msgs(sys.argv[1], "received"), msgs(sys.argv[1], "sent")
+gw_in, gw_out = msgs(sys.argv[2], "received"), msgs(sys.argv[2], "sent")
+PY
+)

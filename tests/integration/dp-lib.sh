@@ -13,7 +13,26 @@
 #                      none: here) and wait until it runs; sets $dp
 #   dp_ports_json      /sbc/ports as one JSON object ({} until it answers)
 #   dp_stop            SIGTERM, and fail unless it exits 0
+#   dp_dump            on failure: the ports' counters, the dataplane's log
+#
+# For the relay cases (31, 3d-3f), which put flows with ft_put:
+#   dp_lab_up          the lab up, in $TOP, dp_conf done
+#   dp_flow_pair A C A_PEER C_PEER
+#                      flows X (SBC A:20000, port 1, out from C:30000 to
+#                      C_PEER:5000) and Y (C:30000, port 0, out from
+#                      A:20000 to A_PEER:4999: a wrong port, as a NATed
+#                      peer's SDP would say), each other's pair, latching
+#                      on first packet; their ids in $x and $y (IPv6
+#                      addresses in brackets)
+#   dp_relay TAG N IDLE ACCESS A CARRIER
+#                      N datagrams from ACCESS:4000 to A:20000, each echoed
+#                      (payload type 8) by CARRIER:5000, which stops after
+#                      N or IDLE s without one; what each got, as
+#                      tests/tools/udp_probe.py prints it ("SRC:PORT HEX"),
+#                      in $WORK/access-TAG.txt and $WORK/carrier-TAG.txt
 prefix=sbc-it-$$
+FT_PUT=$B/tests/tools/ft_put
+UDP_PROBE=$TOP/tests/tools/udp_probe.py
 
 dp_conf() {
 	sed -i "s|eal_args = \[|eal_args = [ \"--file-prefix=$prefix\",|" "$CONF"
@@ -66,4 +85,37 @@ print(json.dumps(out))'
 dp_stop() {
 	kill -TERM "$dp"
 	wait "$dp" || { cat "$WORK/dp.log"; fail "sbc-dataplane exited non-zero on SIGTERM"; }
+}
+
+dp_dump() {
+	dp_ports_json
+	cat "$WORK/dp.log"
+}
+
+dp_lab_up() {
+	[ -x "$FT_PUT" ] || fail "build the test tools first (make tools: tests/tools/build.mk)"
+	lab_up
+	cd "$TOP"
+	dp_conf
+}
+
+dp_flow_pair() {
+	x=$("$FT_PUT" -c "$CONF" put "$1:20000" 1 "$2:30000" "$4:5000" latch=first) ||
+		fail "ft_put X"
+	y=$("$FT_PUT" -c "$CONF" put "$2:30000" 0 "$1:20000" "$3:4999" latch=first) ||
+		fail "ft_put Y"
+	"$FT_PUT" -c "$CONF" pair "$x" "$y" || fail "ft_put pair"
+	sleep 0.3	# the dataplane applies flow changes every 100 ms
+}
+
+dp_relay() {
+	local tag=$1 n=$2 idle=$3 access=$4 sbc=$5 carrier=$6 echoer
+	in_carrier timeout 20 python3 "$UDP_PROBE" echo "$carrier" 5000 \
+		--count "$n" --pt 8 --idle "$idle" >"$WORK/carrier-$tag.txt" &
+	echoer=$!
+	CLEANUP_PIDS+=("$echoer")
+	sleep 0.5
+	in_access timeout 20 python3 "$UDP_PROBE" send "$access" 4000 "$sbc" 20000 \
+		--count "$n" >"$WORK/access-$tag.txt" || true
+	wait "$echoer" || true
 }

@@ -1,9 +1,13 @@
-# Sourced by the prepaid cases (40-42) after lib.sh and call-lib.sh: the lab
-# with sbcd, the carrier and a default route to it, the rate plan "pre",
-# prepaid subscribers placing calls with sipua.py (which waits for the
-# SBC's BYE and never hangs up itself), and the ledger checks.
+# Sourced by the prepaid cases (38, 40-42, 52) after lib.sh and call-lib.sh:
+# the lab with sbcd, the carrier and a default route to it, the rate plan
+# "pre", prepaid subscribers placing calls with sipua.py (which waits for
+# the SBC's BYE and never hangs up itself), and the ledger checks.
 #
-#   prepaid_lab_up          lab, sbcd, carrier1, default route, plan "pre":
+#   prepaid_lab_up [RATE...]
+#                           lab, sbcd, carrier1, default route, plan "pre"
+#                           with the rates RATE (CSV lines "pre,prefix,
+#                           price_per_min,connect_fee,first_incr,next_incr"),
+#                           by default:
 #                           1555... 0.60/min billed 1 then 30 by 30 s and
 #                           1777... 0.60/min billed 1 then 5 by 5 s (a
 #                           grant leaves a remainder a second call can use),
@@ -27,12 +31,11 @@ prepaid_lab_up() {
 	sbcd_start
 	ctl peer add carrier1 realm=carrier cidr=10.10.2.0/24 >/dev/null
 	ctl route add default "$GW1:5060;udp" >/dev/null
-	cat >"$WORK/rates.csv" <<'CSV'
-plan,prefix,price_per_min,connect_fee,first_incr,next_incr
-pre,1555,0.60,0,1,30
-pre,1666,0.06,0.01,1,1
-pre,1777,0.60,0,1,5
-CSV
+	[ $# -gt 0 ] || set -- pre,1555,0.60,0,1,30 pre,1666,0.06,0.01,1,1 pre,1777,0.60,0,1,5
+	{
+		echo plan,prefix,price_per_min,connect_fee,first_incr,next_incr
+		printf '%s\n' "$@"
+	} >"$WORK/rates.csv"
 	ctl rates import "@$WORK/rates.csv" >/dev/null
 }
 
