@@ -171,6 +171,32 @@ static char *arg_value(const char *arg)
 	return buf;
 }
 
+/*
+ * Arguments are KEY=VALUE words; "--KEY VALUE" and "--KEY=VALUE" are the
+ * same thing spelled the way other tools do (`show calls --account ID`).
+ * Returns the argument at *@i as a malloc()ed KEY=VALUE (moving *@i past
+ * a separate VALUE), or its value as arg_value() gives it; NULL after
+ * complaining.
+ */
+static char *arg_word(char *const *argv, size_t argc, size_t *i)
+{
+	const char *arg = argv[*i];
+	char *word;
+
+	if (strncmp(arg, "--", 2) || !arg[2] || arg[2] == '=')
+		return arg_value(arg);
+	if (strchr(arg, '='))
+		return strdup(arg + 2);
+	if (*i + 1 >= argc) {
+		complain("option %s needs a value", arg);
+		return NULL;
+	}
+	(*i)++;
+	if (asprintf(&word, "%s=%s", arg + 2, argv[*i]) < 0)
+		return NULL;
+	return word;
+}
+
 /* the words after the command's own as a JSON array of strings */
 static json_t *make_params(char *const *argv, size_t argc, int *rc)
 {
@@ -180,7 +206,7 @@ static json_t *make_params(char *const *argv, size_t argc, int *rc)
 	if (!params)
 		return NULL;
 	for (size_t i = 0; i < argc; i++) {
-		char *value = arg_value(argv[i]);
+		char *value = arg_word(argv, argc, &i);
 		json_t *s = value ? json_string(value) : NULL;
 
 		if (!s) {

@@ -76,6 +76,14 @@ PY
 
 grep -q "^status" "$HOME/.sbcctl_history" || fail "history was not saved: $(cat "$HOME/.sbcctl_history" 2>/dev/null)"
 
+# "--KEY VALUE" is KEY=VALUE; an option without its value is a usage error
+[ "$(ctl --json show calls --account nobody@sbc.lab)" = "[]" ] ||
+	fail "show calls --account: $(ctl --json show calls --account nobody@sbc.lab)"
+rc=0
+out=$(ctl show calls --account 2>&1) || rc=$?
+[ $rc -eq 2 ] && [[ $out == *"needs a value"* ]] ||
+	fail "--account without a value: exit $rc: $out"
+
 out=$(printf 'version\nlog level\n' | ctl)
 expect_match "$out" "0\.1\.0" "stdin script: version"
 expect_match "$out" "level: +info" "stdin script: log level (the restarted daemon is back at info)"

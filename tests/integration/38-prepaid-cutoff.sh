@@ -11,22 +11,15 @@
 #                                                                (waits for BYE)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/call-lib.sh"
+. "$(dirname "$0")/prepaid-lib.sh"
 
 SUA="python3 $TOP/tests/tools/sipua.py"
 SRV=$SBC_ACCESS:5060
 ACCT=1001@sbc.lab
 
-lab_up
-sbcd_start
-ctl peer add carrier1 realm=carrier cidr=10.10.2.0/24 >/dev/null
-ctl route add default "$GW1:5060;udp" >/dev/null
-cat >"$WORK/rates.csv" <<'CSV'
-plan,prefix,price_per_min,connect_fee,first_incr,next_incr
-pre,,0.60,0,1,1
-CSV
-ctl rates import "@$WORK/rates.csv" >/dev/null
-ctl account add $ACCT password=s3cret realm=access prepaid=yes \
-	balance=0.10 currency=EUR rate_plan=pre >/dev/null
+# every number 0.60/min, billed 1/1
+prepaid_lab_up pre,,0.60,0,1,1
+prepaid_account 1001 0.10
 
 # 1. the call: the carrier answers and never hangs up, nor does the caller
 in_carrier sipp -sn uas -i $GW1 -p 5060 -m 1 -timeout 40s -timeout_error \
@@ -35,18 +28,16 @@ in_carrier sipp -sn uas -i $GW1 -p 5060 -m 1 -timeout 40s -timeout_error \
 UAS_PID[gw1]=$!
 CLEANUP_PIDS+=("$!")
 sleep 0.3
-in_access $SUA call $SRV 10.10.1.10:5090 1001 sbc.lab 15551234 \
-	--password s3cret --wait-bye 30 >"$WORK/caller.log" 2>&1 &
-CALLER=$!
-CLEANUP_PIDS+=("$CALLER")
+prepaid_call caller 1001 15551234 5090 30
 
-# while it is up: show calls account=ID has its reservation and time left
+# while it is up: show calls --account ID (the issue's spelling; also
+# account=ID) has its reservation and time left
 for _ in $(seq 50); do
-	json=$(ctl --json show calls account=$ACCT)
+	json=$(ctl --json show calls --account $ACCT)
 	[[ $json == *time_left_s\":\ [0-9]* ]] && break
 	sleep 0.1
 done
-python3 - "$json" "$(ctl --json show calls account=nobody@sbc.lab)" \
+python3 - "$json" "$(ctl --json show calls --account=nobody@sbc.lab)" \
 	"$(ctl --json account balance $ACCT)" <<'PY'
 import json, sys
 calls, none, bal = (json.loads(a) for a in sys.argv[1:])
@@ -58,7 +49,7 @@ assert none == [], none
 assert bal["reserved"] == "0.10" and bal["available"] == "0.00", bal
 PY
 
-wait "$CALLER" || fail "caller: no BYE at cut-off: $(tail -n 5 "$WORK/caller.log")"
+wait "${CALLER[caller]}" || fail "caller: no BYE at cut-off: $(tail -n 5 "$WORK/caller.log")"
 uas_wait gw1 || fail "carrier: no BYE at cut-off: $(tail -n 20 "$WORK/gw1.log")"
 calls_gone
 
