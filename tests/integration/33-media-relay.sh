@@ -21,9 +21,10 @@ ports=$(media_ports "$id") || fail "media ports of $id: $(cat "$WORK/uac.err" 2>
 read -r pa pc <<<"$ports"
 
 in_carrier timeout 20 python3 "$RTP_PEER" $GW_RTP --to 10.10.2.2:$pc \
-	--count 60 --linger 3 --ssrc 2 >"$WORK/carrier.txt" &
+	--count 60 --linger 3 --after-first 10 --ssrc 2 >"$WORK/carrier.txt" &
 peer=$!
 CLEANUP_PIDS+=("$peer")
+udp_bound in_carrier $GW_RTP
 in_access timeout 20 python3 "$RTP_PEER" $PBX_RTP --to 10.10.1.2:$pa \
 	--count 60 --linger 3 --ssrc 1 >"$WORK/access.txt"
 wait "$peer"

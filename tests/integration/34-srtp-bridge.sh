@@ -46,9 +46,10 @@ PY
 	fail "srtp_check -p"
 
 in_carrier timeout 20 python3 "$RTP_PEER" $GW_RTP --to 10.10.2.2:$pc \
-	--count 60 --linger 3 --ssrc 2 >"$WORK/carrier.txt" &
+	--count 60 --linger 3 --after-first 10 --ssrc 2 >"$WORK/carrier.txt" &
 peer=$!
 CLEANUP_PIDS+=("$peer")
+udp_bound in_carrier $GW_RTP
 in_access timeout 20 python3 "$RTP_PEER" $PBX_RTP --to 10.10.1.2:$pa \
 	--packets "$WORK/srtp.hex" --linger 3 >"$WORK/access.txt"
 wait "$peer"

@@ -12,9 +12,10 @@ media_lab_up
 # Both peers send for the whole call, from before it is up, to the first
 # ports a fresh sbcd hands out (rotating allocation from the range start).
 in_carrier timeout 60 python3 "$RTP_PEER" $GW_RTP --to 10.10.2.2:30000 \
-	--count 1300 --linger 1 --ssrc 2 >"$WORK/carrier.txt" &
+	--count 1300 --linger 1 --after-first 10 --ssrc 2 >"$WORK/carrier.txt" &
 carrier=$!
 CLEANUP_PIDS+=("$carrier")
+udp_bound in_carrier $GW_RTP
 in_access timeout 60 python3 "$RTP_PEER" $PBX_RTP --to 10.10.1.2:20000 \
 	--count 1300 --linger 1 --ssrc 1 >"$WORK/access.txt" &
 access=$!

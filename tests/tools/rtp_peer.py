@@ -3,6 +3,7 @@
 
     rtp_peer.py BIND_IP:PORT [--to IP:PORT] [--count N] [--interval S]
                 [--linger S] [--ssrc N] [--pt N] [--packets FILE]
+                [--after-first S]
 
 Binds BIND_IP:PORT, sends COUNT RTP packets (version 2, payload type PT,
 sequence numbers from 0, 160 bytes of payload holding the sequence number)
@@ -10,6 +11,9 @@ to --to every INTERVAL seconds, or the packets of FILE as they are (one
 UDP payload per line, hex, e.g. SRTP made by srtp_check -p), and prints
 every packet it receives until LINGER seconds after the last one sent (or
 after the last received, when it sends nothing) as "SRC_IP:PORT HEX".
+With --after-first it starts sending only when the first packet arrives
+(waiting at most S seconds): a peer answering media never sends before the
+other side, started after it, is listening.
 """
 import argparse
 import select
@@ -39,6 +43,7 @@ def main():
     p.add_argument("--ssrc", type=int, default=0x11223344)
     p.add_argument("--pt", type=int, default=0)
     p.add_argument("--packets")
+    p.add_argument("--after-first", type=float, metavar="S")
     a = p.parse_args()
 
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -50,8 +55,13 @@ def main():
         out = [rtp(i, a.ssrc, a.pt) for i in range(a.count)]
     else:
         out = []
-    deadline = time.monotonic() + a.linger + a.interval * len(out)
-    next_send = time.monotonic()
+    waiting = bool(a.after_first and out)
+    if waiting:
+        deadline = time.monotonic() + a.after_first
+        next_send = float("inf")
+    else:
+        deadline = time.monotonic() + a.linger + a.interval * len(out)
+        next_send = time.monotonic()
     while time.monotonic() < deadline:
         now = time.monotonic()
         if out and now >= next_send:
@@ -64,6 +74,10 @@ def main():
         if r:
             data, src = s.recvfrom(4096)
             print("%s:%d %s" % (src[0], src[1], data.hex()), flush=True)
+            if waiting:
+                waiting = False
+                next_send = time.monotonic()
+                deadline = next_send + a.linger + a.interval * len(out)
             if not a.to:
                 deadline = time.monotonic() + a.linger
     return 0
