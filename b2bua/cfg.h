@@ -117,6 +117,8 @@ struct cfg_realm {
 	struct cfg_ip msrp_addr;	/* kernel-owned, for the MSRP relay;
 					 * the first sip address when not set */
 	uint16_t msrp_port;		/* the relay's TCP port (RFC 4975) */
+	uint16_t msrp_tls_port;		/* its TLS port (msrps:, RFC 4975
+					 * section 14), with tls_cert/key */
 	bool msrp;			/* relayed: dataplane.msrp_sessions > 0 */
 	uint16_t media_port_min;	/* inclusive, even */
 	uint16_t media_port_max;	/* inclusive */

@@ -183,6 +183,8 @@ static const struct key realm_keys[] = {
 	{ "msrp_address", K_IP, .flags = F_UNICAST, AT(cfg_realm, msrp_addr) },
 	{ "msrp_port", K_INT, AT(cfg_realm, msrp_port), .min = 1,
 	  .max = 65535, .def = 2855 },
+	{ "msrp_tls_port", K_INT, AT(cfg_realm, msrp_tls_port), .min = 1,
+	  .max = 65535, .def = 2856 },
 	{ "srtp", K_ENUM, AT(cfg_realm, srtp), .vals = srtp_policies,
 	  .def = CFG_SRTP_OFF },
 	{ "latching", K_ENUM, AT(cfg_realm, latching), .vals = latching_modes,

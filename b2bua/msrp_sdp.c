@@ -97,13 +97,16 @@ int b2b_msrp_take(struct b2b_msrp_end *end, const sdp_media_t *m, char *err,
 		return fail(err, errlen, -ENOTSUP, "a=path too long");
 	/* RFC 4975 section 8.2: every URI of the path, nearest first */
 	while (dp_msrp_path_first(&path, &uri) == 0) {
-		if (dp_msrp_uri_parse(uri.s, uri.len, &u) < 0 || u.secure ||
+		/* RFC 4975 section 14: msrps: is MSRP over TLS over TCP */
+		if (dp_msrp_uri_parse(uri.s, uri.len, &u) < 0 ||
 		    u.transport.len != 3 ||
 		    strncasecmp(u.transport.s, "tcp", 3))
 			return fail(err, errlen, -EBADMSG,
 				    "a=path is not MSRP over TCP");
-		if (first)
+		if (first) {
 			hop_of(&u, &end->hop);
+			end->peer_tls = u.secure;
+		}
 		first = false;
 		path.len -= (size_t)(uri.s + uri.len - path.s);
 		path.s = uri.s + uri.len;
@@ -155,18 +158,32 @@ int b2b_msrp_give(struct b2b_msrp_end *to, struct b2b_msrp_end *from,
 	bool v6 = ip->af == AF_INET6;
 	sdp_connection_t *c = su_zalloc(home, sizeof(*c));
 	char path[24 + INET6_ADDRSTRLEN + FT_MSRP_ID_MAX];
+	uint16_t port;
 	int ret;
 
 	if (!c)
 		return fail(err, errlen, -ENOMEM, "out of memory");
 	if (!to->id[0] && new_id(to->id) < 0)
 		return fail(err, errlen, -EIO, "no random session-id");
+	/*
+	 * An answer goes back in the proto its receiver offered; an offer
+	 * keeps TLS where the receiver's realm has it (RFC 4975 section 14).
+	 */
+	if (answer)
+		to->tls = to->peer_tls;
+	else
+		to->tls = m->m_proto_name &&
+			  !strcasecmp(m->m_proto_name, "TCP/TLS/MSRP") &&
+			  b2b_msrp_realm_tls(realm);
+	port = to->tls ? realm->msrp_tls_port : realm->msrp_port;
+	sdp_media_transport(m, to->tls ? "TCP/TLS/MSRP" : "TCP/MSRP");
 	memset(&to->local, 0, sizeof(to->local));
 	to->local.family = v6 ? FT_FAMILY_IPV6 : FT_FAMILY_IPV4;
 	memcpy(to->local.addr, &ip->u, v6 ? 16 : 4);
-	to->local.port = realm->msrp_port;
-	snprintf(path, sizeof(path), "msrp://%s%s%s:%u/%s;tcp", v6 ? "[" : "",
-		 ip->text, v6 ? "]" : "", realm->msrp_port, to->id);
+	to->local.port = port;
+	snprintf(path, sizeof(path), "%s://%s%s%s:%u/%s;tcp",
+		 to->tls ? "msrps" : "msrp", v6 ? "[" : "", ip->text,
+		 v6 ? "]" : "", port, to->id);
 	ret = attr_add(m, home, "path", path);
 	if (!ret && answer) {
 		/*
@@ -194,8 +211,13 @@ int b2b_msrp_give(struct b2b_msrp_end *to, struct b2b_msrp_end *from,
 	c->c_addrtype = v6 ? sdp_addr_ip6 : sdp_addr_ip4;
 	c->c_address = (char *)ip->text;
 	m->m_connections = c;
-	m->m_port = realm->msrp_port;
+	m->m_port = port;
 	return 0;
+}
+
+bool b2b_msrp_realm_tls(const struct cfg_realm *realm)
+{
+	return realm->tls_cert[0] && realm->tls_key[0];
 }
 
 bool b2b_msrp_flow(const struct b2b_msrp_end *end, struct ft_flow *f)
@@ -208,7 +230,8 @@ bool b2b_msrp_flow(const struct b2b_msrp_end *end, struct ft_flow *f)
 	f->kind = FT_KIND_MSRP;
 	f->pair = FT_NO_SLOT;
 	f->local = end->local;
-	f->msrp.flags = end->active ? FT_MSRP_ACTIVE : 0;
+	f->msrp.flags = (end->active ? FT_MSRP_ACTIVE : 0) |
+			(end->tls ? FT_MSRP_TLS : 0);
 	if (end->active)
 		f->msrp.peer = end->hop;
 	f->msrp.id_len = (uint8_t)id_len;

@@ -20,8 +20,13 @@
  * The SBC connects to the first URI of the peer's path, which must then
  * name an IP address (the dataplane resolves no names).
  *
- * TCP/TLS/MSRP is not relayed (the relay has no TLS yet) and is declined
- * like any stream the SBC cannot relay, by port 0.
+ * TCP/TLS/MSRP (RFC 4975 section 14) is relayed the same way, each leg
+ * on its own: toward a leg the SBC speaks TLS, with the path
+ * msrps://MSRP_ADDR:MSRP_TLS_PORT/ID;tcp and the proto TCP/TLS/MSRP, when
+ * the leg's peer offered TLS, or when an offer it gets came with TLS and
+ * its realm has tls_cert and tls_key (otherwise TCP/MSRP).  The relay
+ * terminates both connections, so one leg on TLS and the other on TCP is
+ * fine.
  */
 #ifndef SBC_MSRP_SDP_H
 #define SBC_MSRP_SDP_H
@@ -49,10 +54,13 @@ struct b2b_msrp_end {
 	char path[FT_MSRP_PATH_MAX + 1];	/* its a=path, NUL-terminated */
 	struct ft_endpoint hop;		/* first URI's IP and port;
 					 * family NONE for a host name */
+	bool peer_tls;			/* its path is msrps: */
 	enum b2b_msrp_setup setup;	/* its a=setup */
 	/* the SBC toward the leg */
 	char id[FT_MSRP_ID_MAX + 1];	/* session-id, NUL-terminated */
-	struct ft_endpoint local;	/* the realm's MSRP address and port */
+	struct ft_endpoint local;	/* the realm's MSRP address and port
+					 * (its TLS port when @tls) */
+	bool tls;			/* the SBC's URI is msrps: */
 	bool active;			/* the SBC connects (last answer) */
 };
 
@@ -62,7 +70,7 @@ struct b2b_msrp_end {
  * @err: the reason on error
  *
  * @return 0, -EBADMSG without a=path or with a URI that is not MSRP over
- * TCP, -ENOTSUP for a path over FT_MSRP_PATH_MAX bytes.
+ * TCP (msrp: or msrps:), -ENOTSUP for a path over FT_MSRP_PATH_MAX bytes.
  */
 int b2b_msrp_take(struct b2b_msrp_end *end, const sdp_media_t *m, char *err,
 		  size_t errlen);
@@ -83,6 +91,9 @@ int b2b_msrp_take(struct b2b_msrp_end *end, const sdp_media_t *m, char *err,
 int b2b_msrp_give(struct b2b_msrp_end *to, struct b2b_msrp_end *from,
 		  sdp_media_t *m, const struct cfg_realm *realm, bool answer,
 		  su_home_t *home, char *err, size_t errlen);
+
+/* b2b_msrp_realm_tls - whether @realm's relay takes TLS (tls_cert, tls_key) */
+bool b2b_msrp_realm_tls(const struct cfg_realm *realm);
 
 /**
  * b2b_msrp_flow - the flow-table entry of leg @end (kind FT_KIND_MSRP)

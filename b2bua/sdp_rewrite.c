@@ -540,11 +540,19 @@ static int rtp_stream(struct rw *rw, sdp_media_t *m, struct b2b_sdp_stream *s,
 	return ret;
 }
 
-/* TCP/MSRP, with the relay on in both realms (TLS is not relayed) */
+/*
+ * TCP/MSRP or TCP/TLS/MSRP, with the relay on in both realms; an offer
+ * over TLS is answered over TLS, so its sender's realm must have TLS.
+ */
 static bool msrp_relayed(const struct rw *rw, const sdp_media_t *m)
 {
-	return !strcasecmp(m->m_proto_name, "TCP/MSRP") &&
-	       rw->st->leg[0].realm->msrp && rw->st->leg[1].realm->msrp;
+	if (!rw->st->leg[0].realm->msrp || !rw->st->leg[1].realm->msrp)
+		return false;
+	if (!strcasecmp(m->m_proto_name, "TCP/MSRP"))
+		return true;
+	return !strcasecmp(m->m_proto_name, "TCP/TLS/MSRP") &&
+	       (rw->type == B2B_SDP_ANSWER ||
+		b2b_msrp_realm_tls(rw->st->leg[rw->from].realm));
 }
 
 /* an MSRP stream: the sender's path taken, the SBC's given (msrp_sdp.h) */

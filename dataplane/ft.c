@@ -530,7 +530,8 @@ static bool msrp_id_char(char c)
 /* an MSRP leg: the packet fields are not there, struct ft_msrp is */
 static bool msrp_ok(const struct ft_msrp *m)
 {
-	if (m->reserved || (m->flags & ~FT_MSRP_ACTIVE) || !m->id_len ||
+	if (m->reserved || (m->flags & ~(FT_MSRP_ACTIVE | FT_MSRP_TLS)) ||
+	    !m->id_len ||
 	    m->id_len > FT_MSRP_ID_MAX || !m->path_len ||
 	    m->path_len > FT_MSRP_PATH_MAX ||
 	    !zero((const uint8_t *)m->id + m->id_len,

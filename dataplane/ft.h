@@ -168,13 +168,15 @@ struct ft_srtp {
 #define FT_MSRP_ID_MAX 16	/* the SBC's MSRP session-id on a leg */
 #define FT_MSRP_PATH_MAX 92	/* the peer's a=path, as it sent it */
 #define FT_MSRP_ACTIVE 0x01u	/* the relay connects to @peer (RFC 6135) */
+#define FT_MSRP_TLS 0x02u	/* the SBC's URI is msrps: on its TLS port */
 
 /*
  * One leg of an MSRP session (kind FT_KIND_MSRP; the MSRP relay of the
  * dataplane process, dataplane/msrp_relay.h).  The SBC's URI toward the
  * leg is msrp://LOCAL/ID;tcp with ft_flow.local (the realm's MSRP address
- * and port, shared by every leg of the realm) and @id; ft_flow.pair is the
- * other leg's slot.  Text fields are not NUL-terminated; the bytes after
+ * and port, shared by every leg of the realm) and @id, msrps:// on the
+ * realm's TLS port with FT_MSRP_TLS (RFC 4975 section 14); ft_flow.pair
+ * is the other leg's slot.  Text fields are not NUL-terminated; the bytes after
  * their length are zero.
  */
 struct ft_msrp {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/random.h>
@@ -26,16 +27,18 @@
 
 #include "log.h"
 #include "msrp_parse.h"
+#include "msrp_tls.h"
 
 #define BIND_TIMEOUT_MS 10000	/* an accepted connection names its leg */
 #define RETRY_MS 1000		/* between connection attempts */
 #define TICK_MS 200
 #define EVENTS 64
 #define RESP_MAX (DP_MSRP_HEAD_MAX / 2)	/* room kept for one response */
-/* msrp://[v6]:port/id;tcp */
-#define URI_MAX (7 + INET6_ADDRSTRLEN + 2 + 6 + 1 + FT_MSRP_ID_MAX + 4 + 1)
+/* msrps://[v6]:port/id;tcp */
+#define URI_MAX (8 + INET6_ADDRSTRLEN + 2 + 6 + 1 + FT_MSRP_ID_MAX + 4 + 1)
 /* epoll tags below this are not connections: 0 eventfd, 1.. listeners */
 #define TAG_CONN_MIN 64
+#define LISTEN_MAX (2 * CFG_MAX_REALMS)	/* TCP and TLS per realm */
 
 struct conn;
 
@@ -53,6 +56,9 @@ struct leg {
 
 struct conn {
 	int fd;
+	SSL *ssl;			/* NULL for plain TCP */
+	uint32_t rd_want, wr_want;	/* epoll events TLS waits for to go
+					 * on reading, writing */
 	struct leg *leg;		/* NULL until a request binds it */
 	bool connecting;		/* active connect not finished */
 	bool blocked;			/* holds a message it cannot pass */
@@ -78,7 +84,9 @@ struct dp_msrp_relay {
 	struct ft *ft;
 	uint32_t capacity;		/* of the flow table */
 	int ep, evfd;
-	int lfd[CFG_MAX_REALMS];
+	int lfd[LISTEN_MAX];
+	SSL_CTX *lctx[LISTEN_MAX];	/* TLS listeners' */
+	SSL_CTX *client;		/* toward msrps: peers */
 	unsigned n_listen;
 	struct leg *legs;		/* [max_legs] */
 	unsigned max_legs, n_legs;
@@ -119,44 +127,11 @@ static void count(uint64_t *c, uint64_t n)
 	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
 }
 
-static int sockaddr_of(const struct ft_endpoint *ep,
-		       struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (ep->family == FT_FAMILY_IPV4) {
-		struct sockaddr_in *s = (struct sockaddr_in *)ss;
-
-		s->sin_family = AF_INET;
-		s->sin_port = htons(ep->port);
-		memcpy(&s->sin_addr, ep->addr, 4);
-		*len = sizeof(*s);
-		return 0;
-	}
-	if (ep->family == FT_FAMILY_IPV6) {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
-
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons(ep->port);
-		memcpy(&s->sin6_addr, ep->addr, 16);
-		*len = sizeof(*s);
-		return 0;
-	}
-	return -EAFNOSUPPORT;
-}
-
-static void ep_text(const struct ft_endpoint *ep, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	inet_ntop(ep->family == FT_FAMILY_IPV6 ? AF_INET6 : AF_INET, ep->addr,
-		  a, sizeof(a));
-	snprintf(buf, len, ep->family == FT_FAMILY_IPV6 ? "[%s]:%u" : "%s:%u",
-		 a, ep->port);
-}
-
 /* connections -------------------------------------------------------------- */
 
-static struct conn *conn_new(struct dp_msrp_relay *r, int fd)
+/* a connection on @fd, TLS when @ctx is not NULL */
+static struct conn *conn_new(struct dp_msrp_relay *r, int fd, SSL_CTX *ctx,
+			     bool server)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -164,9 +139,11 @@ static struct conn *conn_new(struct dp_msrp_relay *r, int fd)
 	if (c) {
 		c->in = malloc(r->in_cap);
 		c->out = malloc(r->out_cap);
+		c->ssl = ctx ? dp_msrp_tls_new(ctx, fd, server) : NULL;
 	}
-	if (!c || !c->in || !c->out) {
+	if (!c || !c->in || !c->out || (ctx && !c->ssl)) {
 		if (c) {
+			SSL_free(c->ssl);
 			free(c->in);
 			free(c->out);
 		}
@@ -178,6 +155,7 @@ static struct conn *conn_new(struct dp_msrp_relay *r, int fd)
 	c->events = EPOLLIN;
 	ev.data.ptr = c;
 	if (epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		SSL_free(c->ssl);
 		free(c->in);
 		free(c->out);
 		free(c);
@@ -203,6 +181,7 @@ static void conn_close(struct dp_msrp_relay *r, struct conn *c, const char *why)
 		c->leg->retry_ms = now_ms() + RETRY_MS;
 		count(&r->n_bound, (uint64_t)-1);
 	}
+	SSL_free(c->ssl);
 	close(c->fd);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -230,15 +209,15 @@ static int conn_flush(struct conn *c)
 	size_t off = 0;
 
 	while (off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + off, c->out_len - off,
-				 MSG_NOSIGNAL);
+		long n = dp_msrp_tls_send(c->fd, c->ssl, c->out + off,
+					  c->out_len - off, &c->wr_want);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n == -EAGAIN)
 			break;
-		if (n <= 0)
+		if (n < 0) {
+			errno = (int)-n;
 			return -1;
+		}
 		off += (size_t)n;
 	}
 	memmove(c->out, c->out + off, c->out_len - off);
@@ -277,8 +256,10 @@ static bool wants_read(struct dp_msrp_relay *r, struct conn *c)
 
 static void conn_events(struct dp_msrp_relay *r, struct conn *c)
 {
-	uint32_t want = (wants_read(r, c) ? EPOLLIN : 0) |
-			(c->connecting || c->out_len ? EPOLLOUT : 0);
+	bool rd = wants_read(r, c);
+	uint32_t want = (rd ? EPOLLIN | c->rd_want : 0) |
+			(c->connecting || c->out_len ? EPOLLOUT : 0) |
+			(c->out_len ? c->wr_want : 0);
 	struct epoll_event ev = { .events = want, .data.ptr = c };
 
 	if (want != c->events &&
@@ -450,16 +431,23 @@ static bool conn_process(struct dp_msrp_relay *r, struct conn *c)
 /* bytes from the socket, then messages; false when @c was closed */
 static bool conn_read(struct dp_msrp_relay *r, struct conn *c)
 {
-	ssize_t n = recv(c->fd, c->in + c->in_len, r->in_cap - c->in_len, 0);
+	do {
+		long n = dp_msrp_tls_recv(c->fd, c->ssl, c->in + c->in_len,
+					  r->in_cap - c->in_len, &c->rd_want);
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return true;
-	if (n <= 0) {
-		conn_close(r, c, n ? strerror(errno) : "closed by the peer");
-		return false;
-	}
-	c->in_len += (size_t)n;
-	return conn_process(r, c);
+		if (n == -EAGAIN)
+			return true;
+		if (n <= 0) {
+			conn_close(r, c, n ? strerror((int)-n) :
+					     "closed by the peer");
+			return false;
+		}
+		c->in_len += (size_t)n;
+		if (!conn_process(r, c))
+			return false;
+		/* TLS may hold a record's bytes that no socket event shows */
+	} while (dp_msrp_tls_pending(c->ssl) && wants_read(r, c));
+	return true;
 }
 
 /* the peer's half of an active leg: a bodiless SEND (section 5.4) */
@@ -496,7 +484,8 @@ static void conn_io(struct dp_msrp_relay *r, struct conn *c, uint32_t ev)
 		    err) {
 			char peer[INET6_ADDRSTRLEN + 8];
 
-			ep_text(&c->leg->f.msrp.peer, peer, sizeof(peer));
+			dp_msrp_tls_ep_text(&c->leg->f.msrp.peer, peer,
+					    sizeof(peer));
 			if (!c->leg->warned)
 				log_notice("msrp: connecting to %s: %s", peer,
 					   strerror(err ? err : errno));
@@ -507,6 +496,12 @@ static void conn_io(struct dp_msrp_relay *r, struct conn *c, uint32_t ev)
 		}
 		conn_connected(r, c);
 		r->wake = true;
+	}
+	if (c->ssl) {
+		/* a TLS read may wait to write and a write to read: try both */
+		bool hup = ev & (EPOLLHUP | EPOLLERR);
+
+		ev = EPOLLOUT | (wants_read(r, c) || hup ? EPOLLIN : 0);
 	}
 	if (ev & EPOLLOUT) {
 		size_t before = c->out_len;
@@ -526,9 +521,9 @@ static void conn_io(struct dp_msrp_relay *r, struct conn *c, uint32_t ev)
 	conn_events(r, c);
 }
 
-static void accept_one(struct dp_msrp_relay *r, int lfd)
+static void accept_one(struct dp_msrp_relay *r, unsigned ix)
 {
-	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = accept4(r->lfd[ix], NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct conn *c;
 
 	if (fd < 0)
@@ -538,7 +533,7 @@ static void accept_one(struct dp_msrp_relay *r, int lfd)
 		close(fd);
 		return;
 	}
-	c = conn_new(r, fd);
+	c = conn_new(r, fd, r->lctx[ix], true);
 	if (c)
 		c->deadline_ms = now_ms() + BIND_TIMEOUT_MS;
 }
@@ -557,8 +552,8 @@ static void leg_connect(struct dp_msrp_relay *r, struct leg *l)
 	    now_ms() < l->retry_ms)
 		return;
 	l->retry_ms = now_ms() + RETRY_MS;
-	if (sockaddr_of(&l->f.local, &src, &slen) < 0 ||
-	    sockaddr_of(&l->f.msrp.peer, &dst, &dlen) < 0)
+	if (dp_msrp_tls_sockaddr(&l->f.local, &src, &slen) < 0 ||
+	    dp_msrp_tls_sockaddr(&l->f.msrp.peer, &dst, &dlen) < 0)
 		return;
 	/* from the realm's MSRP address, so the peer sees only the SBC */
 	/* sin_port and sin6_port are at the same offset */
@@ -578,7 +573,10 @@ static void leg_connect(struct dp_msrp_relay *r, struct leg *l)
 		close(fd);
 		return;
 	}
-	c = conn_new(r, fd);
+	/* RFC 4975 section 14: an msrps: peer takes TLS */
+	c = conn_new(r, fd, l->f.msrp.path_len > 6 &&
+		     !strncasecmp(l->f.msrp.path, "msrps:", 6) ? r->client :
+		     NULL, false);
 	if (!c)
 		return;
 	conn_bind(r, c, l);
@@ -608,7 +606,8 @@ static void leg_uri(struct leg *l)
 	int n;
 
 	inet_ntop(v6 ? AF_INET6 : AF_INET, l->f.local.addr, a, sizeof(a));
-	n = snprintf(l->uri, sizeof(l->uri), "msrp://%s%s%s:%u/%.*s;tcp",
+	n = snprintf(l->uri, sizeof(l->uri), "%s://%s%s%s:%u/%.*s;tcp",
+		     l->f.msrp.flags & FT_MSRP_TLS ? "msrps" : "msrp",
 		     v6 ? "[" : "", a, v6 ? "]" : "", l->f.local.port,
 		     (int)l->f.msrp.id_len, l->f.msrp.id);
 	l->uri_len = n > 0 && (size_t)n < sizeof(l->uri) ? (size_t)n : 0;
@@ -690,6 +689,8 @@ static void wake(struct dp_msrp_relay *r)
 		next = c->next;
 		if (c->blocked)
 			conn_process(r, c);
+		else if (dp_msrp_tls_pending(c->ssl) && wants_read(r, c))
+			conn_read(r, c);	/* no socket event shows them */
 		else
 			conn_events(r, c);
 	}
@@ -722,6 +723,8 @@ static void *relay_main(void *arg)
 	struct epoll_event ev[EVENTS];
 	int64_t next = now_ms() + TICK_MS;
 
+	if (dp_msrp_tls_thread() < 0)
+		log_warn("msrp: SIGPIPE not blocked");
 	while (!atomic_load(&r->stop)) {
 		int64_t wait = next - now_ms();
 		int n = epoll_wait(r->ep, ev, EVENTS, wait > 0 ? (int)wait : 0);
@@ -736,7 +739,7 @@ static void *relay_main(void *arg)
 			if (tag == 0)
 				apply_changes(r);
 			else if (tag < TAG_CONN_MIN)
-				accept_one(r, r->lfd[tag - 1]);
+				accept_one(r, (unsigned)tag - 1);
 		}
 		/* connections last: a change above may have closed one */
 		for (int i = 0; i < n; i++) {
@@ -762,61 +765,42 @@ static void *relay_main(void *arg)
 
 /* setup -------------------------------------------------------------------- */
 
-static int listen_on(struct dp_msrp_relay *r, const struct cfg_realm *realm)
+/* a listener on @realm's MSRP address and @port, TLS with @ctx */
+static int listen_on(struct dp_msrp_relay *r, const struct cfg_realm *realm,
+		     uint16_t port, SSL_CTX *ctx)
 {
-	struct ft_endpoint ep = { .port = realm->msrp_port };
-	struct sockaddr_storage ss;
 	struct epoll_event ev = { .events = EPOLLIN };
-	socklen_t len = 0;
-	int one = 1, fd, err;
+	int fd = dp_msrp_tls_listen(realm, port);
 
-	ep.family = realm->msrp_addr.af == AF_INET6 ? FT_FAMILY_IPV6 :
-						      FT_FAMILY_IPV4;
-	memcpy(ep.addr, &realm->msrp_addr.u,
-	       ep.family == FT_FAMILY_IPV6 ? 16 : 4);
-	sockaddr_of(&ep, &ss, &len);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
-	if (fd < 0)
-		goto err;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	/*
-	 * The address may not be up yet: on a single-NIC appliance it lives
-	 * on the exception TAP this process creates, and with a floating
-	 * (VRRP) address only the active box holds it.  Bind anyway
-	 * (IP_FREEBIND also covers AF_INET6 sockets); connections arrive
-	 * once the kernel has the address.
-	 */
-	if (setsockopt(fd, SOL_IP, IP_FREEBIND, &one, sizeof(one)) < 0)
-		goto err;
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 128) < 0)
-		goto err;
 	ev.data.u64 = r->n_listen + 1;
-	if (epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
-		goto err;
-	r->lfd[r->n_listen++] = fd;
-	log_notice("msrp: realm %s: relay on %s port %u", realm->name,
-		   realm->msrp_addr.text, realm->msrp_port);
-	return 0;
-err:
-	err = errno;
-	log_err("msrp: realm %s: cannot listen on %s port %u: %s",
-		realm->name, realm->msrp_addr.text, realm->msrp_port,
-		strerror(err));
-	if (fd >= 0)
+	if (fd >= 0 && epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);
-	return -err;
+		fd = -errno;
+	}
+	if (fd < 0) {
+		SSL_CTX_free(ctx);
+		return fd;
+	}
+	r->lctx[r->n_listen] = ctx;
+	r->lfd[r->n_listen++] = fd;
+	log_notice("msrp: realm %s: relay on %s port %u%s", realm->name,
+		   realm->msrp_addr.text, port, ctx ? " (TLS)" : "");
+	return 0;
 }
 
-/* realms sharing an MSRP address and port share its socket */
-static bool listened(const struct cfg *cfg, unsigned i)
+/* the TLS listener of realm @i, when it has tls_cert and tls_key */
+static int listen_tls(struct dp_msrp_relay *r, const struct cfg *cfg,
+		      unsigned i)
 {
-	for (unsigned k = 0; k < i; k++)
-		if (cfg->realms[k].msrp_port == cfg->realms[i].msrp_port &&
-		    cfg_ip_equal(&cfg->realms[k].msrp_addr,
-				 &cfg->realms[i].msrp_addr))
-			return true;
-	return false;
+	const struct cfg_realm *realm = &cfg->realms[i];
+	SSL_CTX *ctx;
+
+	if (!dp_msrp_tls_has(realm) || dp_msrp_tls_shared(cfg, i, true))
+		return 0;
+	ctx = dp_msrp_tls_server(realm);
+	if (!ctx)
+		return -EINVAL;
+	return listen_on(r, realm, realm->msrp_tls_port, ctx);
 }
 
 static int handle_msrp(const char *cmd __rte_unused,
@@ -867,7 +851,8 @@ struct dp_msrp_relay *dp_msrp_relay_create(const struct cfg *cfg,
 	r->legs = calloc(r->max_legs, sizeof(*r->legs));
 	r->slot_leg = calloc(r->capacity, sizeof(*r->slot_leg));
 	r->known = calloc(r->capacity / 8 + 1, 1);
-	if (!r->legs || !r->slot_leg || !r->known)
+	r->client = dp_msrp_tls_client();
+	if (!r->legs || !r->slot_leg || !r->known || !r->client)
 		goto err;
 	r->ep = epoll_create1(EPOLL_CLOEXEC);
 	r->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -877,7 +862,12 @@ struct dp_msrp_relay *dp_msrp_relay_create(const struct cfg *cfg,
 		goto err;
 	}
 	for (unsigned i = 0; i < cfg->n_realms; i++) {
-		int ret = listened(cfg, i) ? 0 : listen_on(r, &cfg->realms[i]);
+		int ret = dp_msrp_tls_shared(cfg, i, false) ? 0 :
+			  listen_on(r, &cfg->realms[i],
+				    cfg->realms[i].msrp_port, NULL);
+
+		if (!ret)
+			ret = listen_tls(r, cfg, i);
 
 		if (ret < 0) {
 			err = -ret;
@@ -929,8 +919,11 @@ void dp_msrp_relay_free(struct dp_msrp_relay *r)
 	}
 	while (r->conns)
 		conn_close(r, r->conns, NULL);
-	for (unsigned i = 0; i < r->n_listen; i++)
+	for (unsigned i = 0; i < r->n_listen; i++) {
 		close(r->lfd[i]);
+		SSL_CTX_free(r->lctx[i]);
+	}
+	SSL_CTX_free(r->client);
 	if (r->ep >= 0)
 		close(r->ep);
 	if (r->evfd >= 0)

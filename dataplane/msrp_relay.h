@@ -9,15 +9,20 @@
  * a=setup; RFC 4975 section 5.4: otherwise the offerer connects).  The
  * two legs' entries are each other's pair.
  *
- * This relay terminates each leg's TCP connection on kernel sockets (the
- * DPDK ports have no TCP stack) in a thread of its own, created with
- * rte_ctrl_thread_create() so it never runs on a forwarding lcore:
- *  - it listens on every realm's MSRP address and port;  a connection is
+ * This relay terminates each leg's TCP (or TLS) connection on kernel
+ * sockets (the DPDK ports have no TCP stack) in a thread of its own,
+ * created with rte_ctrl_thread_create() so it never runs on a forwarding
+ * lcore:
+ *  - it listens on every realm's MSRP address and port, and for TLS
+ *    (msrps:, msrp_tls.h) on its msrp_tls_port when the realm has
+ *    tls_cert and tls_key;  the SBC's URI of a leg whose entry has
+ *    FT_MSRP_TLS is msrps://MSRP_ADDR:MSRP_TLS_PORT/ID;tcp;  a connection is
  *    bound to the leg whose ID its first request's To-Path names (one
  *    that names none within 10 s gets 481 and is closed);
  *  - for a leg it must connect to, it connects from the realm's MSRP
- *    address to the first URI of the peer's path, retrying every second,
- *    and binds the connection with a bodiless SEND (section 5.4);
+ *    address to the first URI of the peer's path (over TLS when that is
+ *    msrps:), retrying every second, and binds the connection with a
+ *    bodiless SEND (section 5.4);
  *  - a bodiless SEND is answered by the relay; every other request (SEND
  *    chunks with their continuation flags and Byte-Range, REPORT) and
  *    every response goes to the other leg unchanged but for To-Path (the
@@ -52,7 +57,8 @@ struct dp_msrp_relay;
 /* What /sbc/msrp (telemetry) reports. */
 struct dp_msrp_stats {
 	uint64_t legs;		/* MSRP legs in the flow table */
-	uint64_t connections;	/* TCP connections open, bound or not */
+	uint64_t connections;	/* TCP and TLS connections open, bound or
+				 * not */
 	uint64_t bound;		/* of those, bound to a leg */
 	uint64_t messages;	/* requests and responses relayed */
 	uint64_t bytes;		/* of chunk bodies relayed */

@@ -24,15 +24,7 @@ TLS=$WORK/tls
 SRV=$SBC_ACCESS:5061
 
 # 1. a CA and a certificate for both of sbcd's addresses (keys stay in WORK)
-mkdir -p "$TLS"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$TLS/ca.key" -out "$TLS/ca.crt" -days 1 -subj /CN=sbc-lab-ca \
-	2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$TLS/sbc.key" -out "$TLS/sbc.csr" -subj /CN=sbc.lab 2>/dev/null
-printf 'subjectAltName=IP:10.10.1.1,IP:10.10.2.1\n' >"$TLS/ext"
-openssl x509 -req -in "$TLS/sbc.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" \
-	-CAcreateserial -out "$TLS/sbc.crt" -days 1 -extfile "$TLS/ext" 2>/dev/null
+tls_certs "$TLS" 10.10.1.1 10.10.2.1
 cat "$TLS/sbc.crt" "$TLS/sbc.key" >"$TLS/gw.pem"
 
 CONF_SED="

@@ -22,37 +22,10 @@
 . "$(dirname "$0")/call-lib.sh"
 . "$(dirname "$0")/dp-lib.sh"
 . "$(dirname "$0")/media-lib.sh"
+. "$(dirname "$0")/msrp-lib.sh"
 
-MSRP_PEER=$TOP/tests/tools/msrp_peer.py
 PBX_URI="msrp://10.10.1.10:7777/pbx7s3kq;tcp"
 GW_URI="msrp://10.10.2.10:8888/gw9d7wq2;tcp"
-
-# /sbc/msrp of the dataplane's telemetry as one JSON object
-msrp_json() {
-	printf '/sbc/msrp\n' | dpdk-telemetry.py -f "$prefix" 2>/dev/null | python3 -c '
-import json, sys
-out = {}
-for line in sys.stdin:
-    start = line.find("{")
-    try:
-        d = json.loads(line[start:]) if start >= 0 else {}
-    except ValueError:
-        continue
-    out = d.get("/sbc/msrp") or out
-print(json.dumps(out))'
-}
-
-# the a=path in the SDP of the first message FILE shows as received
-sdp_path() {
-	python3 - "$1" <<'PY'
-import re, sys
-text = open(sys.argv[1], errors="replace").read()
-for block in re.split(r"-{20,}", text):
-    if "message received" in block and "a=path:" in block:
-        print(re.search(r"a=path:(\S+)", block).group(1))
-        break
-PY
-}
 
 media_lab_up
 grep -q "msrp: relay up" "$WORK/dp.log" || fail "no MSRP relay: $(cat "$WORK/dp.log")"
@@ -91,10 +64,7 @@ pbx_peer=$!
 CLEANUP_PIDS+=("$pbx_peer")
 
 # while the call is up: two legs, both bound, chunks relayed
-for _ in $(seq 200); do
-	grep -q exchanged "$WORK/pbx.err" && grep -q exchanged "$WORK/gw.err" && break
-	sleep 0.1
-done
+msrp_exchanged
 python3 - "$(msrp_json)" "$(media_json)" <<'PY' || fail "relay while up: $(msrp_json) $(media_json)"
 import json, sys
 m, media = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -104,11 +74,7 @@ assert m["errors"] == 0 and m["refused"] == 0, m
 assert media["flows_in_use"] == 2, media
 PY
 
-rc=0
-wait "$pbx_peer" || rc=$?
-[ $rc -eq 0 ] || fail "PBX's MSRP peer: $rc $(cat "$WORK/pbx.json" "$WORK/pbx.err")"
-wait "$gw_peer" || rc=$?
-[ $rc -eq 0 ] || fail "carrier's MSRP peer: $rc $(cat "$WORK/gw.json" "$WORK/gw.err")"
+msrp_peers_wait
 cat "$WORK/pbx.json"
 
 python3 - "$WORK" "$sbc_a" "$sbc_b" "$PBX_URI" "$GW_URI" <<'PY' || fail "MSRP content or paths"
@@ -143,16 +109,7 @@ uac_wait || fail "sipp uac"
 uas_wait gw1 || fail "sipp uas"
 calls_gone
 media_idle
-for _ in $(seq 25); do
-	python3 -c 'import json,sys; m=json.loads(sys.argv[1]); sys.exit(0 if m.get("legs") == 0 and m.get("connections") == 0 else 1)' \
-		"$(msrp_json)" && break
-	sleep 0.2
-done
-python3 - "$(msrp_json)" <<'PY' || fail "relay after the BYE: $(msrp_json)"
-import json, sys
-m = json.loads(sys.argv[1])
-assert m["legs"] == 0 and m["connections"] == 0 and m["bound"] == 0, m
-PY
+msrp_relay_empty
 python3 - "$(cdr_json 1)" <<'PY' || fail "CDR: $(cdr_json 1)"
 import json, sys
 c = json.loads(sys.argv[1])[0]

@@ -91,6 +91,27 @@ ctl() {
 	"$B/sbcctl" -s "$SOCK" "$@"
 }
 
+# tls_certs DIR IP...: a throwaway CA (DIR/ca.crt) and a certificate for
+# the IP addresses given (DIR/sbc.crt, DIR/sbc.key), valid a day; the keys
+# stay in the case's WORK directory.
+tls_certs() {
+	local dir=$1 san
+	shift
+	san=$(printf 'IP:%s,' "$@")
+	mkdir -p "$dir"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$dir/ca.key" -out "$dir/ca.crt" -days 1 \
+		-subj /CN=sbc-lab-ca 2>/dev/null
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$dir/sbc.key" -out "$dir/sbc.csr" -subj /CN=sbc.lab \
+		2>/dev/null
+	printf 'subjectAltName=%s\n' "${san%,}" >"$dir/ext"
+	openssl x509 -req -in "$dir/sbc.csr" -CA "$dir/ca.crt" \
+		-CAkey "$dir/ca.key" -CAcreateserial -out "$dir/sbc.crt" -days 1 \
+		-extfile "$dir/ext" 2>/dev/null
+	[ -s "$dir/sbc.crt" ] || fail "openssl could not make a test certificate"
+}
+
 # udp_bound IN_NS ADDR:PORT: wait (at most 10 s) until a UDP socket is bound
 # to ADDR:PORT in the namespace IN_NS (in_access, in_carrier) enters, so a
 # peer started in the background is ready before anything is sent to it.

@@ -4,6 +4,7 @@
     msrp_peer.py --me URI --to PATH (--listen | --connect)
                  [--text TEXT] [--file FILE] [--chunk N] [--expect N]
                  [--timeout S] [--wait-close S]
+                 [--tls [--cert PEM --key PEM]]
 
 --me is this endpoint's URI, as its a=path said (it listens on its
 host:port with --listen); --to is the path it addresses (the SBC's, from
@@ -17,6 +18,10 @@ messages, and says "exchanged" on stderr.  With --wait-close it then
 waits up to S seconds for the other end (the relay) to close the
 connection.
 
+With --tls it speaks MSRP over TLS (RFC 4975 section 14, msrps:): as a
+client it does not verify the server's certificate; --listen needs
+--cert and --key.  The JSON then names the negotiated version ("tls").
+
 It prints one JSON object: the messages received (by Message-ID: content
 type, length, SHA-256, the text when it is text/plain), every To-Path and
 From-Path it saw, its sends answered, whether the relay closed; exit
@@ -29,6 +34,7 @@ import json
 import os
 import select
 import socket
+import ssl
 import sys
 import time
 
@@ -155,8 +161,10 @@ class Peer:
             self.received[mid] = entry
 
     def pump(self, timeout):
-        r, _, _ = select.select([self.sock], [], [], timeout)
-        if not r:
+        # TLS may hold decrypted bytes that select() does not see
+        held = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending()
+        r, _, _ = select.select([self.sock], [], [], 0 if held else timeout)
+        if not r and not held:
             return
         try:
             data = self.sock.recv(262144)
@@ -187,6 +195,9 @@ def main():
     ap.add_argument("--expect", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=20)
     ap.add_argument("--wait-close", type=float, default=0)
+    ap.add_argument("--tls", action="store_true")
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
     a = ap.parse_args()
     deadline = time.time() + a.timeout
 
@@ -202,10 +213,21 @@ def main():
             print(json.dumps(dict(error="no connection")))
             return 2
         ls.close()
+        if a.tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(a.cert, a.key)
+            sock = ctx.wrap_socket(sock, server_side=True)
     else:
         sock = socket.create_connection(hostport(a.to), timeout=a.timeout)
         src = sock.getpeername()
+        if a.tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            sock = ctx.wrap_socket(sock)
     sock.setblocking(True)
+    # what was negotiated, asked now: a closed TLS socket no longer says
+    version = sock.version() if a.tls else None
     p = Peer(sock, a.me, a.to)
     while p.to == "auto" and not p.closed and time.time() < deadline:
         p.pump(0.2)
@@ -248,7 +270,8 @@ def main():
                           to_paths=sorted(p.to_paths),
                           from_paths=sorted(p.from_paths),
                           answered=p.answered, pending=len(p.pending),
-                          closed=p.closed), indent=1))
+                          closed=p.closed,
+                          tls=version), indent=1))
     if not done:
         return 2
     ok = p.to_paths <= {a.me} and p.from_paths <= {p.to}

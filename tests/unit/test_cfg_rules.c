@@ -290,6 +290,36 @@ static void test_msrp_address_is_media_address(void **state)
 		     "192.0.2.2 is the media_address of realms.[0]");
 }
 
+/* msrp_tls_port: the relay's TLS port (msrps:), 2856 unless set */
+static void test_msrp_tls_port(void **state)
+{
+	struct cfg *cfg;
+
+	(void)state;
+	cfg = expect_load("realms = ( " REALM_A " );\n");
+	assert_int_equal(cfg->realms[0].msrp_port, 2855);
+	assert_int_equal(cfg->realms[0].msrp_tls_port, 2856);
+	cfg_free(cfg);
+	cfg = expect_load("realms = ( { name = \"a\";\n"
+			  "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+			  "  media_address = \"192.0.2.2\"; msrp_tls_port = 5856;\n"
+			  "  media_ports = { min = 20000; max = 29999; }; } );\n");
+	assert_int_equal(cfg->realms[0].msrp_tls_port, 5856);
+	cfg_free(cfg);
+	expect_error("realms = ( { name = \"a\";\n"
+		     "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+		     "  media_address = \"192.0.2.2\"; msrp_tls_port = 0;\n"
+		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
+		     "t.conf:3: realms.[0].msrp_tls_port: ",
+		     "must be between 1 and 65535");
+	expect_error("realms = ( { name = \"a\";\n"
+		     "  sip = ( { transport = \"udp\"; address = \"192.0.2.1\"; } );\n"
+		     "  media_address = \"192.0.2.2\"; msrp_tls_port = \"tls\";\n"
+		     "  media_ports = { min = 20000; max = 29999; }; } );\n",
+		     "t.conf:3: realms.[0].msrp_tls_port: ",
+		     "must be an integer");
+}
+
 /* ---------- media ports ---------- */
 
 static void test_media_port_min_odd(void **state)
@@ -841,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_not_unicast),
 		cmocka_unit_test(test_media_address_is_sip_address),
 		cmocka_unit_test(test_msrp_address_is_media_address),
+		cmocka_unit_test(test_msrp_tls_port),
 		cmocka_unit_test(test_media_port_min_odd),
 		cmocka_unit_test(test_media_port_max_not_above_min),
 		cmocka_unit_test(test_media_ports_overlap),

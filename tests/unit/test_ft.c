@@ -394,6 +394,8 @@ static void test_msrp_leg(void **state)
 	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
 	f = good, f.kind = FT_KIND_MSRP + 1;
 	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.flags = FT_MSRP_ACTIVE | FT_MSRP_TLS;	/* msrps: */
+	assert_int_equal(ft_flow_put(w, slot, &f), 0);
 	f = good, f.msrp.flags = 0, f.msrp.peer.family = FT_FAMILY_NONE;
 	memset(f.msrp.peer.addr, 0, sizeof(f.msrp.peer.addr));
 	f.msrp.peer.port = 0;

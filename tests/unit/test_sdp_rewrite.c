@@ -47,6 +47,7 @@ static void realm_init(struct cfg_realm *r, const char *name, const char *ip,
 	inet_ntop(AF_INET, &r->msrp_addr.u.v4, r->msrp_addr.text,
 		  sizeof(r->msrp_addr.text));
 	r->msrp_port = 2855;
+	r->msrp_tls_port = 2856;
 	r->msrp = true;
 }
 
@@ -675,12 +676,81 @@ static void test_msrp(void **state)
 	assert_int_equal(f[1].msrp.flags, 0);
 }
 
+/*
+ * MSRP over TLS (RFC 4975 section 14): TLS toward the leg that offered it,
+ * kept in an offer toward a realm with a certificate, plain TCP toward one
+ * without; the flows say which of the SBC's URIs is msrps:.
+ */
+static void test_msrp_tls(void **state)
+{
+	static const char offer[] =
+		"v=0\no=- 1 1 IN IP4 192.168.1.10\ns=-\n"
+		"c=IN IP4 192.168.1.10\nt=0 0\n"
+		"m=message 7777 TCP/TLS/MSRP *\n"
+		"a=path:msrps://192.168.1.10:7777/pbx1;tcp\n";
+	struct fx *fx = *state;
+	char ida[17], idb[17], *out;
+	struct ft_flow f[4];
+
+	snprintf(fx->realm[0].tls_cert, sizeof(fx->realm[0].tls_cert), "c");
+	snprintf(fx->realm[0].tls_key, sizeof(fx->realm[0].tls_key), "k");
+	/* the carrier realm has no certificate: TCP toward it */
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
+	has_line(out, "m=message 2855 TCP/MSRP *");
+	sbc_path(out, "a=path:msrp://198.51.100.5:2855/", idb);
+	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER,
+		 "v=0\no=- 2 2 IN IP4 10.0.0.9\ns=-\nc=IN IP4 10.0.0.9\n"
+		 "t=0 0\nm=message 8888 TCP/MSRP *\n"
+		 "a=path:msrp://10.0.0.9:8888/gw1;tcp\n");
+	/* the PBX offered TLS: its answer is TLS, on the TLS port */
+	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
+	sbc_path(out, "a=path:msrps://203.0.113.5:2856/", ida);
+	no_text(out, "a=path:msrp:");
+	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
+	assert_int_equal(f[0].local.port, 2856);
+	assert_int_equal(f[0].msrp.flags, FT_MSRP_TLS);
+	assert_memory_equal(f[0].msrp.path,
+			    "msrps://192.168.1.10:7777/pbx1;tcp",
+			    f[0].msrp.path_len);
+	assert_int_equal(f[1].local.port, 2855);
+	assert_int_equal(f[1].msrp.flags, FT_MSRP_ACTIVE);
+
+	/* both realms with certificates: TLS on both legs */
+	snprintf(fx->realm[1].tls_cert, sizeof(fx->realm[1].tls_cert), "c");
+	snprintf(fx->realm[1].tls_key, sizeof(fx->realm[1].tls_key), "k");
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
+		 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
+		 "c=IN IP4 192.168.1.10\nt=0 0\n"
+		 "m=message 7777 TCP/TLS/MSRP *\n"
+		 "a=path:msrps://192.168.1.10:7777/pbx1;tcp\n");
+	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
+	sbc_path(out, "a=path:msrps://198.51.100.5:2856/", idb);
+	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER,
+		 "v=0\no=- 2 3 IN IP4 10.0.0.9\ns=-\nc=IN IP4 10.0.0.9\n"
+		 "t=0 0\nm=message 8888 TCP/TLS/MSRP *\n"
+		 "a=path:msrps://10.0.0.9:8888/gw1;tcp\n");
+	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
+	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
+	assert_int_equal(f[1].local.port, 2856);
+	assert_int_equal(f[1].msrp.flags, FT_MSRP_ACTIVE | FT_MSRP_TLS);
+	assert_int_equal(f[1].msrp.peer.port, 8888);
+	/* a re-offer over TCP: TCP toward the other leg too */
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
+		 "v=0\no=- 1 3 IN IP4 192.168.1.10\ns=-\n"
+		 "c=IN IP4 192.168.1.10\nt=0 0\n"
+		 "m=message 7777 TCP/MSRP *\n"
+		 "a=path:msrp://192.168.1.10:7777/pbx1;tcp\n");
+	has_line(out, "m=message 2855 TCP/MSRP *");
+	sbc_path(out, "a=path:msrp://198.51.100.5:2855/", idb);
+}
+
 /* what the relay cannot carry is declined or refused */
 static void test_msrp_refused(void **state)
 {
 	struct fx *fx = *state;
 	char *out = NULL, body[1024];
 
+	/* TLS from a realm without tls_cert and tls_key: declined */
 	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
 		 "v=0\no=- 1 1 IN IP4 192.168.1.10\ns=-\n"
 		 "c=IN IP4 192.168.1.10\nt=0 0\n"
@@ -868,6 +938,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_required_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejected_streams, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msrp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msrp_tls, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_msrp_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_origin_version, setup, teardown),
