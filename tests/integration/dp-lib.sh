@@ -68,8 +68,10 @@ dp_start() {
 	fail "sbc-dataplane never reported running"
 }
 
-dp_ports_json() {
-	printf '/sbc/ports\n' | dpdk-telemetry.py -f "$prefix" 2>/dev/null | python3 -c '
+# dp_telemetry ENDPOINT: the dataplane's telemetry answer for ENDPOINT
+# (e.g. /sbc/ports) as one JSON object, {} when it gives none
+dp_telemetry() {
+	printf '%s\n' "$1" | dpdk-telemetry.py -f "$prefix" 2>/dev/null | python3 -c '
 import json, sys
 out = {}
 for line in sys.stdin:
@@ -78,8 +80,12 @@ for line in sys.stdin:
         d = json.loads(line[start:]) if start >= 0 else {}
     except ValueError:
         continue
-    out = d.get("/sbc/ports") or out
-print(json.dumps(out))'
+    out = d.get(sys.argv[1]) or out
+print(json.dumps(out))' "$1"
+}
+
+dp_ports_json() {
+	dp_telemetry /sbc/ports
 }
 
 dp_stop() {

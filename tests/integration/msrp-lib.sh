@@ -6,17 +6,7 @@ MSRP_PEER=$TOP/tests/tools/msrp_peer.py
 
 # /sbc/msrp of the dataplane's telemetry as one JSON object
 msrp_json() {
-	printf '/sbc/msrp\n' | dpdk-telemetry.py -f "$prefix" 2>/dev/null | python3 -c '
-import json, sys
-out = {}
-for line in sys.stdin:
-    start = line.find("{")
-    try:
-        d = json.loads(line[start:]) if start >= 0 else {}
-    except ValueError:
-        continue
-    out = d.get("/sbc/msrp") or out
-print(json.dumps(out))'
+	dp_telemetry /sbc/msrp
 }
 
 # the a=path in the SDP of the first message FILE shows as received
@@ -63,4 +53,43 @@ import json, sys
 m = json.loads(sys.argv[1])
 assert m["legs"] == 0 and m["connections"] == 0 and m["bound"] == 0, m
 PY
+}
+
+# msrp_exchange_check PBX_PEER PBX_ANSWERED TLS: what the two peers saw
+# ($WORK/pbx.json, $WORK/gw.json): each side's text and file arrived intact
+# (a.bin, b.bin), each saw only its own path and the SBC's of its realm
+# ($PBX_URI/$sbc_a, $GW_URI/$sbc_b), the PBX's connection went to
+# PBX_PEER (TLS 1.2+ when TLS is "tls", plain when "tcp") and the
+# carrier's plain to the SBC's carrier address, every message it sent was
+# answered (PBX_ANSWERED for the PBX, 5 for the carrier) and the relay
+# closed both connections after the BYE.
+msrp_exchange_check() {
+	python3 - "$WORK" "$sbc_a" "$sbc_b" "$PBX_URI" "$GW_URI" "$@" <<'PY' ||
+import hashlib, json, sys
+work, sbc_a, sbc_b, pbx_uri, gw_uri, pbx_peer, pbx_answered, tls = sys.argv[1:]
+pbx = json.load(open(work + "/pbx.json"))
+gw = json.load(open(work + "/gw.json"))
+sha = lambda f: hashlib.sha256(open(work + "/" + f, "rb").read()).hexdigest()
+
+def got(peer, kind):
+    return [m for m in peer["received"].values() if m["type"] == kind]
+
+assert [m["text"] for m in got(pbx, "text/plain")] == ["hello from the carrier"], pbx
+assert [m["text"] for m in got(gw, "text/plain")] == ["hello from the pbx"], gw
+assert [m["sha256"] for m in got(pbx, "application/octet-stream")] == [sha("b.bin")], pbx
+assert [m["sha256"] for m in got(gw, "application/octet-stream")] == [sha("a.bin")], gw
+assert pbx["to_paths"] == [pbx_uri] and pbx["from_paths"] == [sbc_a], pbx
+assert gw["to_paths"] == [gw_uri] and gw["from_paths"] == [sbc_b], gw
+assert gw["to"] == sbc_b, gw
+assert pbx["peer"] == pbx_peer, pbx
+assert gw["peer"].startswith("10.10.2.1:") and gw.get("tls") is None, gw
+if tls == "tls":
+    assert pbx["tls"] in ("TLSv1.2", "TLSv1.3"), pbx
+else:
+    assert pbx.get("tls") is None, pbx
+assert pbx["pending"] == 0 and gw["pending"] == 0
+assert pbx["answered"] == int(pbx_answered) and gw["answered"] == 1 + 4, (pbx, gw)
+assert pbx["closed"] and gw["closed"], (pbx["closed"], gw["closed"])
+PY
+		fail "MSRP content, paths or connections"
 }
