@@ -29,7 +29,7 @@ in_carrier sipp -sn uas -i $GW1 -p 5060 -m 1 -timeout 30s -timeout_error \
 	-nostdin -trace_err -error_file "$WORK/gw1.err" >"$WORK/gw1.log" 2>&1 &
 UAS_PID[gw1]=$!
 CLEANUP_PIDS+=("$!")
-sleep 0.3
+udp_bound in_carrier $GW1:5060
 out=$(in_access $SUA call $SRV 10.10.1.10:5090 1001 sbc.lab 15551234 \
 	--password s3cret) || fail "subscriber call failed: $out"
 expect_match "$out" "^SIP/2.0 407" "call challenged"
@@ -52,7 +52,7 @@ in_access sipp -sn uas -i 10.10.1.10 -p 5080 -m 1 \
 	-message_file "$WORK/sub.msg" >"$WORK/sub.log" 2>&1 &
 SUB=$!
 CLEANUP_PIDS+=("$SUB")
-sleep 0.3
+udp_bound in_access 10.10.1.10:5080
 in_carrier sipp 10.10.2.1:5060 -sf "$SIPP_DIR/uac.xml" -s 1001 \
 	-i $GW1 -p 5070 -m 1 -timeout 30s -timeout_error -nostdin \
 	-trace_err -error_file "$WORK/carrier-uac.err" >/dev/null 2>&1 ||

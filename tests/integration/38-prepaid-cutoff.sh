@@ -27,7 +27,7 @@ in_carrier sipp -sn uas -i $GW1 -p 5060 -m 1 -timeout 40s -timeout_error \
 	>"$WORK/gw1.log" 2>&1 &
 UAS_PID[gw1]=$!
 CLEANUP_PIDS+=("$!")
-sleep 0.3
+udp_bound in_carrier $GW1:5060
 prepaid_call caller 1001 15551234 5090 30
 
 # while it is up: show calls --account ID (the spelling; also

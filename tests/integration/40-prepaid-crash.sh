@@ -30,7 +30,7 @@ prepaid_account 1002 5.00
 in_carrier sipp -sn uas -i $GW1 -p 5060 -m 3 -timeout 60s -nostdin \
 	>"$WORK/gw1.log" 2>&1 &
 CLEANUP_PIDS+=("$!")
-sleep 0.3
+udp_bound in_carrier $GW1:5060
 
 # 1. the calls, answered one after the other so the second call of 1001
 # is granted what its first left

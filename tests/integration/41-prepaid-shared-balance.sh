@@ -25,7 +25,7 @@ in_carrier sipp -sn uas -i $GW1 -p 5060 -m 2 -timeout 60s -timeout_error \
 	-nostdin -trace_err -error_file "$WORK/gw1.err" >"$WORK/gw1.log" 2>&1 &
 UAS_PID[gw1]=$!
 CLEANUP_PIDS+=("$!")
-sleep 0.3
+udp_bound in_carrier $GW1:5060
 
 # 1. the first call takes what its longest affordable duration costs
 prepaid_call a 1003 17771234 5090 50

@@ -27,7 +27,7 @@ uas() {
 		>"$WORK/$1.log" 2>&1 &
 	UAS_PID[$1]=$!
 	CLEANUP_PIDS+=("$!")
-	sleep 0.3
+	udp_bound in_carrier $GW1:5060
 }
 
 # check_end REASON: the last CDR ended so, priced by its duration, with

@@ -29,7 +29,7 @@ in_carrier sipp -sn uas -i $GW1 -p 5060 -m 2 -timeout 120s -timeout_error \
 	-nostdin -trace_err -error_file "$WORK/gw1.err" >"$WORK/gw1.log" 2>&1 &
 UAS_PID[gw1]=$!
 CLEANUP_PIDS+=("$!")
-sleep 0.3
+udp_bound in_carrier $GW1:5060
 
 # 1. the first call talks for $TALK s: past the one-minute quota
 in_access $SUA call $SRV 10.10.1.10:5090 1001 sbc.lab 15551234 \

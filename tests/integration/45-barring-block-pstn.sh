@@ -63,7 +63,7 @@ in_carrier sipp -sn uas -i $GW1 -p 5060 -m 1 -timeout 30s -timeout_error \
 	-nostdin -trace_err -error_file "$WORK/gw1.err" >"$WORK/gw1.log" 2>&1 &
 UAS_PID[gw1]=$!
 CLEANUP_PIDS+=("$!")
-sleep 0.3
+udp_bound in_carrier $GW1:5060
 
 # 1. barring, on the number after the dial plan
 refused 1001 0019005551234 "403 Forbidden: destination barred"

@@ -50,7 +50,7 @@ in_carrier sipp -sn uas -i $GW1 -p 5060 -m 1 -timeout 30s -timeout_error \
 	>"$WORK/gw1.log" 2>&1 &
 GW=$!
 CLEANUP_PIDS+=("$GW")
-sleep 0.3
+udp_bound in_carrier $GW1:5060
 in_access $SUA call $SRV 10.10.1.10:5090 1001 sbc.lab 15551234 \
 	--password s3cret --wait-bye 20 >"$WORK/out.log" 2>&1 ||
 	fail "1001's call: no BYE: $(tail -n 5 "$WORK/out.log")"

@@ -33,7 +33,7 @@ sipp_uas() {
 		-error_file "$WORK/$name.err" "$@" >"$WORK/$name.log" 2>&1 &
 	UAS_PID[$name]=$!
 	CLEANUP_PIDS+=("$!")
-	sleep 0.3
+	udp_bound in_carrier "$addr:5060"
 }
 
 # uas_wait NAME: the gateway's sipp exit status (bounded by its -timeout).

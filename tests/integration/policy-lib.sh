@@ -39,5 +39,5 @@ subscriber_uas() {
 		>"$WORK/sub.log" 2>&1 &
 	SUB=$!
 	CLEANUP_PIDS+=("$SUB")
-	sleep 0.3
+	udp_bound in_access 10.10.1.10:5080
 }
