@@ -17,8 +17,11 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 
+#include "call_fork.h"
 #include "call_media.h"
+#include "call_restore.h"
 #include "cdr.h"
+#include "dialog_save.h"
 #include "log.h"
 #include "sbcd.h"
 #include "sip.h"
@@ -49,6 +52,7 @@ static void call_free(struct b2b_call *call)
 	struct b2b_calls *calls = call->ctx->calls;
 
 	b2b_call_timer_stop(call);
+	b2b_fork_release(call);
 	b2b_credit_call_stop(call);
 	b2b_acct_policy_stop(call);
 	b2b_media_call_end(call);
@@ -186,6 +190,8 @@ void b2b_call_end(struct b2b_call *call, const char *reason, const char *side)
 	call->state = B2B_CALL_TERMINATING;
 	call->end_ms = b2b_now_ms();
 	b2b_call_timer_stop(call);
+	/* forks still ringing are CANCELled first, so the CDR says 487 */
+	b2b_fork_cancel(call);
 	b2b_credit_call_stop(call);
 	b2b_acct_policy_stop(call);
 	snprintf(call->reason, sizeof(call->reason), "%s", reason);
@@ -200,7 +206,7 @@ void b2b_call_end(struct b2b_call *call, const char *reason, const char *side)
 
 static void call_maybe_free(struct b2b_call *call)
 {
-	if (call->ended && !call->a.nh && !call->b.nh)
+	if (call->ended && !call->a.nh && !call->b.nh && !b2b_fork_live(call))
 		call_free(call);
 }
 
@@ -234,15 +240,17 @@ static void on_invite_response(struct b2b_leg *leg, int status,
 
 	if (status >= 200 && status < 300)
 		leg->need_ack = true;
-	/* a reliable provisional response (RFC 3262): PRACKed here, per leg */
-	if (status > 100 && status < 200 && sip && sip->sip_rseq &&
-	    !call->ended)
-		b2b_call_prack_send(leg, sip);
-	if (leg == &call->b && !call->b.answered && !leg->relaying) {
+	/* before leg B answered, only the initial INVITE has responses
+	 * there: an early UPDATE relayed to it may be pending meanwhile */
+	if (leg == &call->b && !call->b.answered)
 		b2b_call_b_response(call, status, phrase, sip);
-		return;
-	}
-	b2b_call_relay_response(leg, status, phrase, sip);
+	else
+		b2b_call_relay_response(leg, status, phrase, sip);
+	/* once its body went on: a reliable 18x PRACKed, per leg (RFC 3262),
+	 * Allow noted (call_early.c); a failure may have freed the call's
+	 * leg B, an 18x or 2xx never does */
+	if (status > 100 && status < 300)
+		b2b_call_early_response(leg, status, sip);
 }
 
 /*
@@ -284,6 +292,15 @@ void b2b_call_event(struct b2b_sip_realm *realm, nua_event_t event,
 				    NUTAG_WITH_THIS(realm->nua), TAG_END());
 		if (event != nua_i_invite && nh)
 			nua_handle_destroy(nh);
+		return;
+	}
+	b2b_dialog_note(leg, event, status, sip);
+	if (event == nua_r_invite && leg->restoring) {
+		b2b_restore_response(leg, status);
+		return;
+	}
+	if (leg->fork) {	/* a parallel fork still on its own */
+		b2b_fork_event(leg, event, status, phrase, sip, tags);
 		return;
 	}
 	switch (event) {
@@ -365,6 +382,7 @@ void b2b_calls_shutdown(struct b2b_ctx *ctx, unsigned ms)
 	for (call = TAILQ_FIRST(&calls->list); call; call = next) {
 		next = TAILQ_NEXT(call, link);
 		b2b_call_end(call, "shutdown", "sbc");
+		b2b_fork_release(call);
 		if (call->b.nh)
 			b2b_leg_release(&call->b);
 		if (call->a.nh)

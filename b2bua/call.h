@@ -9,9 +9,13 @@
  *                 nua event dispatcher for calls
  *   call_a.c      leg A: policy for an initial INVITE, answers to the caller
  *   call_b.c      leg B: gateways in order, failover, the attempt timer
+ *   call_fork.c   leg B to all of a subscriber's contacts at once
  *   call_relay.c  in-dialog requests relayed between the legs (re-INVITE,
- *                 UPDATE, INFO, MESSAGE), PRACK, ACK, BYE, CANCEL, leg
+ *                 UPDATE, INFO, MESSAGE), ACK, BYE, CANCEL, leg
  *                 termination
+ *   call_early.c  the early dialog: PRACK per leg, an offer in a reliable
+ *                 18x answered in the caller's PRACK, offers in UPDATE and
+ *                 PRACK before the 2xx (rules in early_oa.h)
  *   call_refer.c  REFER refused or relayed, its NOTIFYs relayed back
  *   call_ctl.c    show calls, show call, kill call, show sip
  *   cdr.c         CDR and dialog records in the store, cdr list
@@ -37,6 +41,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "account_policy.h"
+#include "early_oa.h"
 #include "credit_call.h"
 #include "store.h"
 
@@ -46,6 +51,12 @@ struct b2b_call;
 struct b2b_reg_target;
 struct b2b_cid;
 struct b2b_call_media;
+struct b2b_fork;
+struct b2b_forks;
+struct b2b_gateway;
+
+/* "RSeq CSeq INVITE" of an RAck header (RFC 3262 section 7.2) */
+#define B2B_RACK_MAX 48
 
 #define B2B_CALL_ID_MAX 16		/* "c" + 12 hex digits + NUL, padded */
 
@@ -78,9 +89,21 @@ struct b2b_leg {
 	bool relaying;			/* our request here answers the other's saved one */
 	bool need_ack;			/* a 2xx to our INVITE is not ACKed yet */
 	bool answered;			/* dialog confirmed on this leg */
+	bool saved_prack;		/* the saved request is a PRACK with an
+					 * offer (call_early.c) */
 	sip_event_t *refer_event;	/* Event of the REFER relayed from
 					 * this leg, for its NOTIFYs; NULL
 					 * when none is pending */
+	struct b2b_fork *fork;		/* a parallel fork's leg (call_fork.h),
+					 * NULL for legs A and B */
+	/* what a restarted sbcd needs to resume the dialog (dialog_save.h),
+	 * strings in the call's home */
+	char *target;			/* remote target: the peer's Contact URI */
+	char *route;			/* route set as a Route value, or NULL */
+	char *proxy;			/* outbound proxy (NAT), or NULL */
+	uint32_t cseq;			/* highest local CSeq seen */
+	bool restoring;			/* sbcd's re-INVITE of a restored
+					 * dialog is pending (call_restore.h) */
 };
 
 /* Attempt status of a gateway skipped because its OPTIONS pings fail. */
@@ -107,9 +130,11 @@ struct b2b_call {
 	char number[STORE_ID_MAX];	/* dialled number */
 	char route[STORE_PREFIX_MAX];
 	unsigned max_forwards;		/* for leg B, already decremented */
-	bool a_100rel;			/* the caller supports 100rel and its
-					 * INVITE has an offer: an 18x with
-					 * the answer goes to it reliably */
+	bool a_100rel;			/* the caller supports 100rel: an 18x
+					 * with the answer (or, for an INVITE
+					 * without one, with the callee's
+					 * reliable offer) goes to it
+					 * reliably */
 	tagi_t *a_tags;			/* allowed headers of the INVITE, per attempt */
 	struct b2b_cid *cid;		/* caller-ID decision (callerid.h), or NULL */
 	char gateways[STORE_ROUTE_GWS][STORE_GW_MAX];
@@ -122,12 +147,21 @@ struct b2b_call {
 	char last_phrase[64];
 	tagi_t *last_tags;		/* its allowed headers (Retry-After...) */
 	su_timer_t *timer;		/* attempt timeout */
+	struct b2b_forks *forks;	/* parallel forks (call_fork.h), or NULL */
 	struct b2b_call_media *media;	/* SDP state and flows (call_media.h) */
 	int64_t setup_ms, answer_ms, end_ms;	/* unix time, ms */
 	char reason[STORE_REASON_MAX];
 	char side[STORE_WORD_MAX];
 	struct b2b_call_credit credit;	/* prepaid state (credit_call.h) */
 	struct b2b_call_policy policy;	/* duration limit (account_policy.h) */
+	struct b2b_early_oa early;	/* offer/answer before the 2xx */
+	char prack_rack[B2B_RACK_MAX];	/* RAck for leg B's reliable 18x with
+					 * an offer, PRACKed with the caller's
+					 * answer (call_early.c); "" if none */
+	bool cdr_written;		/* its CDR is in the store already: a
+					 * prepaid call settled at start */
+	bool resumable;			/* its dialog record as last written
+					 * lets a restart resume it (cdr.h) */
 };
 
 TAILQ_HEAD(b2b_call_list, b2b_call);
@@ -195,7 +229,8 @@ struct b2b_call *b2b_call_find(struct b2b_ctx *ctx, const char *id);
 /**
  * b2b_call_end - the call is over: record why, write its CDR and drop its
  * persisted dialog (one store transaction), and take it out of the active
- * count.  Later calls are ignored.  Does not send anything.
+ * count.  Later calls are ignored.  Sends nothing but a CANCEL to each
+ * parallel fork still ringing (call_fork.h): those are no leg yet.
  * @reason: "BYE", "CANCEL", "486", "no route", ...
  * @side: "caller", "callee" or "sbc"
  */
@@ -254,6 +289,45 @@ void b2b_call_answer_a(struct b2b_call *call, int status, const char *phrase,
  */
 void b2b_call_try_next(struct b2b_call *call);
 
+/**
+ * b2b_call_b_offer - the tags of an INVITE toward @peer in @realm: the
+ * caller-ID headers and the SDP offer for that realm (call_media.h), with
+ * the From into @from
+ * @return the tags (from call->home), or NULL: logged, or the offer was
+ * refused and the call has ended.
+ */
+tagi_t *b2b_call_b_offer(struct b2b_call *call, const struct store_peer *peer,
+			 struct b2b_sip_realm *realm, char *from, size_t len);
+
+/**
+ * b2b_call_b_invite - a new handle on @b (cleared first) and the INVITE
+ * with @tags to gateway @gw (@text as configured) or, with @t, to a
+ * subscriber's contact; records the attempt in call->attempts
+ * @return 0, or -1 when nothing was sent.
+ */
+int b2b_call_b_invite(struct b2b_call *call, struct b2b_leg *b,
+		      const char *text, const struct b2b_gateway *gw,
+		      const struct store_peer *peer,
+		      struct b2b_sip_realm *realm,
+		      const struct b2b_reg_target *t, const char *from,
+		      tagi_t *tags);
+
+/**
+ * b2b_call_b_relay - a response from leg B to the caller with the allowed
+ * headers of @sip and its SDP rewritten (an 18x with the answer reliably
+ * when the caller supports 100rel)
+ * @return 0, or -1 when the SDP could not be rewritten: the call is hung up.
+ */
+int b2b_call_b_relay(struct b2b_call *call, int status, const char *phrase,
+		     sip_t const *sip);
+
+/**
+ * b2b_call_b_answered - leg B (call->b) answered 2xx @sip: relayed to the
+ * caller, the call is confirmed
+ */
+void b2b_call_b_answered(struct b2b_call *call, int status,
+			 const char *phrase, sip_t const *sip);
+
 /* b2b_call_b_response - a response to leg B's initial INVITE. */
 void b2b_call_b_response(struct b2b_call *call, int status,
 			 const char *phrase, sip_t const *sip);
@@ -274,19 +348,6 @@ void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
 /* b2b_call_relay_response - a response on @leg to a relayed request. */
 void b2b_call_relay_response(struct b2b_leg *leg, int status,
 			     const char *phrase, sip_t const *sip);
-
-/**
- * b2b_call_prack_send - PRACK the reliable provisional response @sip to
- * @leg's INVITE (RFC 3262 section 4); it carries no body, as sbcd asks
- * for 100rel only when its INVITE has the offer
- */
-void b2b_call_prack_send(struct b2b_leg *leg, sip_t const *sip);
-
-/**
- * b2b_call_prack - a PRACK received on @leg (@status >= 200: nua already
- * answered it): 200 without a body, 488 to an offer in it
- */
-void b2b_call_prack(struct b2b_leg *leg, int status, sip_t const *sip);
 
 /* b2b_call_ack - ACK received on @leg: ACK the other leg's 2xx. */
 void b2b_call_ack(struct b2b_leg *leg, sip_t const *sip);
@@ -313,6 +374,42 @@ void b2b_call_terminated(struct b2b_leg *leg);
  * @reason: reason for the CDR ("killed by operator", "shutdown")
  */
 void b2b_call_hangup(struct b2b_call *call, const char *reason);
+
+/* call_early.c ------------------------------------------------------------ */
+
+/**
+ * b2b_call_early_response - after a response to @leg's INVITE went on:
+ * note whether leg B's peer allows UPDATE, and PRACK a reliable 18x (RFC
+ * 3262 section 4), at once without a body, or, when it carried an offer
+ * for the caller, later with the caller's answer (b2b_call_prack())
+ */
+void b2b_call_early_response(struct b2b_leg *leg, int status,
+			     sip_t const *sip);
+
+/**
+ * b2b_call_prack - a PRACK received on @leg (@status >= 200: nua already
+ * answered it): the answer to leg B's offer goes on in sbcd's PRACK; an
+ * offer goes to the other leg as an early UPDATE and the PRACK is answered
+ * with its answer (488 if refused); else 200 without a body
+ */
+void b2b_call_prack(struct b2b_leg *leg, int status, sip_t const *sip);
+
+/**
+ * b2b_call_early_check - may the offer of an early-dialog UPDATE from
+ * @leg cross now (early_oa.h)?
+ * @return 0, or -1 when it was answered (491, 500, 488).
+ */
+int b2b_call_early_check(struct b2b_leg *leg);
+
+/**
+ * b2b_call_early_prack_done - the other leg's response @sip to the UPDATE
+ * that carried @origin's offer in PRACK: the PRACK gets 200 with the
+ * answer rewritten, or 488; the saved PRACK is left to the caller to free
+ * @tags: b2b_hide_tags() of @sip from @home
+ */
+void b2b_call_early_prack_done(struct b2b_leg *origin, int status,
+			       sip_t const *sip, tagi_t *tags,
+			       su_home_t *home);
 
 /* call_refer.c ------------------------------------------------------------ */
 

@@ -36,6 +36,7 @@
 #include "acl.h"
 #include "call_media.h"
 #include "callerid.h"
+#include "dialog_save.h"
 #include "dialplan.h"
 #include "hide.h"
 #include "log.h"
@@ -257,10 +258,14 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 	if (sip->sip_from && sip->sip_from->a_tag)
 		snprintf(call->a.remote_tag, sizeof(call->a.remote_tag), "%s",
 			 sip->sip_from->a_tag);
-	/* RFC 3262 section 3: an 18x with the answer may go reliably */
-	call->a_100rel = sip->sip_payload &&
-		(sip_has_feature(sip->sip_supported, "100rel") ||
-		 sip_has_feature(sip->sip_require, "100rel"));
+	b2b_dialog_note(&call->a, nua_i_invite, 0, sip);
+	/* RFC 3262 section 3: an 18x with the answer (or an offer) may go
+	 * reliably; RFC 3311 section 5.1: an offer in an early UPDATE may go
+	 * to a caller that allows UPDATE (call_early.c) */
+	call->a_100rel = sip_has_feature(sip->sip_supported, "100rel") ||
+		sip_has_feature(sip->sip_require, "100rel");
+	call->early.allows_update[0] =
+		sip_is_allowed(sip->sip_allow, sip_method_update, NULL);
 	caller_get(sip, call->caller, sizeof(call->caller));
 	if (auth == 0) {
 		snprintf(call->account, sizeof(call->account), "%s", acct.id);

@@ -11,7 +11,8 @@
  * B2B_ATTEMPT_TIMEOUT_MS.  A gateway the OPTIONS monitor marks down
  * (gw_monitor.h) is skipped without an INVITE.  Any other final response is the callee's answer
  * and goes back to the caller.  Only one final response ever reaches the
- * caller (RFC 3261 section 13.3.1.4).
+ * caller (RFC 3261 section 13.3.1.4).  A subscriber's contacts in a realm
+ * with forking = "parallel" are all INVITEd at once instead (call_fork.h).
  */
 #include "call.h"
 
@@ -25,12 +26,14 @@
 #include "acl.h"
 #include "call_media.h"
 #include "callerid.h"
+#include "call_fork.h"
 #include "cdr.h"
 #include "gw_monitor.h"
 #include "hide.h"
 #include "log.h"
 #include "registrar.h"
 #include "route.h"
+#include "sdp_rewrite.h"
 #include "sbcd.h"
 #include "sip.h"
 
@@ -95,40 +98,47 @@ static const char *uri_host(const char *host, char *buf, size_t len)
 	return buf;
 }
 
-/* Send the INVITE to @gw through @realm; 0 or -1 (logged). */
-static int attempt_start(struct b2b_call *call, const char *text,
-			 const struct b2b_gateway *gw,
-			 const struct store_peer *peer,
-			 struct b2b_sip_realm *realm)
+tagi_t *b2b_call_b_offer(struct b2b_call *call, const struct store_peer *peer,
+			 struct b2b_sip_realm *realm, char *from, size_t len)
 {
-	char uri[STORE_URI_MAX], to[STORE_URI_MAX], from[STORE_URI_MAX];
-	char h1[STORE_ADDR_MAX + 2], h2[STORE_ADDR_MAX + 2], mf[12];
+	char h[STORE_ADDR_MAX + 2];
 	struct b2b_cid_egress eg;
-	struct b2b_attempt *at;
-	struct b2b_leg *b = &call->b;
-	const struct b2b_reg_target *t = call->targets ?
-		&call->targets[call->next_gateway - 1] : NULL;
 	const char *host;
 	tagi_t *tags;
 
-	if (b2b_gateway_uri(gw, call->number, uri, sizeof(uri)) < 0)
-		return -1;
-	snprintf(to, sizeof(to), "<sip:%s@%s>", call->number,
-		 uri_host(gw->host, h1, sizeof(h1)));
-	if (t) {	/* a subscriber's contact (registrar.h) */
-		snprintf(uri, sizeof(uri), "%s", t->contact);
-		snprintf(to, sizeof(to), "<sip:%s>", t->aor);
-	}
-	host = uri_host(realm->cfg->listen[0].addr.text, h2, sizeof(h2));
+	host = uri_host(realm->cfg->listen[0].addr.text, h, sizeof(h));
 	b2b_callerid_egress_peer(peer, &eg);
 	tags = b2b_callerid_tags(call->home, call->cid, &eg, host,
 				 call->a_tags);
 	if (!tags || b2b_callerid_from(call->cid, call->caller, host, from,
-				       sizeof(from)) < 0)
-		return -1;
+				       len) < 0)
+		return NULL;
 	/* the SDP offer for this realm (on refusal the call is over) */
 	if (b2b_media_invite(call, realm, tags, call->home) < 0)
+		return NULL;
+	return tags;
+}
+
+int b2b_call_b_invite(struct b2b_call *call, struct b2b_leg *b,
+		      const char *text, const struct b2b_gateway *gw,
+		      const struct store_peer *peer,
+		      struct b2b_sip_realm *realm,
+		      const struct b2b_reg_target *t, const char *from,
+		      tagi_t *tags)
+{
+	char uri[STORE_URI_MAX], to[STORE_URI_MAX], h[STORE_ADDR_MAX + 2];
+	char mf[12];
+	struct b2b_attempt *at;
+
+	if (b2b_gateway_uri(gw, call->number, uri, sizeof(uri)) < 0 ||
+	    call->n_attempts >= STORE_ROUTE_GWS)
 		return -1;
+	snprintf(to, sizeof(to), "<sip:%s@%s>", call->number,
+		 uri_host(gw->host, h, sizeof(h)));
+	if (t) {	/* a subscriber's contact (registrar.h) */
+		snprintf(uri, sizeof(uri), "%s", t->contact);
+		snprintf(to, sizeof(to), "<sip:%s>", t->aor);
+	}
 	snprintf(mf, sizeof(mf), "%u", call->max_forwards);
 
 	memset(b, 0, sizeof(*b));
@@ -140,25 +150,48 @@ static int attempt_start(struct b2b_call *call, const char *text,
 	if (!b->nh)
 		return -1;
 	/* every request of the leg goes where the REGISTER came from (NAT) */
-	if (t)
+	if (t) {
 		nua_set_hparams(b->nh, NUTAG_PROXY(URL_STRING_MAKE(t->proxy)),
 				TAG_END());
+		b->proxy = su_strdup(call->home, t->proxy);
+	}
 	at = &call->attempts[call->n_attempts++];
 	memcpy(at->gateway, text, sizeof(at->gateway));
 	snprintf(at->peer, sizeof(at->peer), "%s", peer->name);
 	at->status = 0;
+	log_info("call %s: INVITE to %s (peer %s, realm %s)", call->id, text,
+		 peer->name, realm->cfg->name);
+	/* 100rel with the offer here: a reliable 18x then brings at most
+	 * the answer, and sbcd's PRACK needs no body; without an offer only
+	 * on leg B and for a caller that can PRACK, which answers an offer
+	 * in a reliable 18x in its PRACK, sbcd's PRACK then carrying it on
+	 * (call_early.c) */
+	nua_invite(b->nh, NUTAG_URL(uri), SIPTAG_MAX_FORWARDS_STR(mf),
+		   SIPTAG_SUPPORTED_STR(tl_find(tags, siptag_payload) ||
+					(b == &call->b && call->a_100rel) ?
+					"timer, 100rel" : "timer"),
+		   TAG_NEXT(tags));
+	return 0;
+}
+
+/* Send the INVITE to @gw through @realm; 0 or -1 (logged). */
+static int attempt_start(struct b2b_call *call, const char *text,
+			 const struct b2b_gateway *gw,
+			 const struct store_peer *peer,
+			 struct b2b_sip_realm *realm)
+{
+	const struct b2b_reg_target *t = call->targets ?
+		&call->targets[call->next_gateway - 1] : NULL;
+	char from[STORE_URI_MAX];
+	tagi_t *tags = b2b_call_b_offer(call, peer, realm, from, sizeof(from));
+
+	if (!tags || b2b_call_b_invite(call, &call->b, text, gw, peer, realm,
+				       t, from, tags) < 0)
+		return -1;
 	call->timer = su_timer_create(su_root_task(call->ctx->root),
 				      B2B_ATTEMPT_TIMEOUT_MS);
 	if (call->timer)
 		su_timer_set(call->timer, on_timeout, (su_timer_arg_t *)call);
-	log_info("call %s: INVITE to %s (peer %s, realm %s)", call->id, text,
-		 peer->name, realm->cfg->name);
-	/* 100rel only with the offer here: a reliable 18x then brings at
-	 * most the answer, and sbcd's PRACK needs no body (call_relay.c) */
-	nua_invite(b->nh, NUTAG_URL(uri), SIPTAG_MAX_FORWARDS_STR(mf),
-		   SIPTAG_SUPPORTED_STR(tl_find(tags, siptag_payload) ?
-					"timer, 100rel" : "timer"),
-		   TAG_NEXT(tags));
 	return 0;
 }
 
@@ -226,6 +259,10 @@ void b2b_call_try_next(struct b2b_call *call)
 {
 	char reason[16];
 
+	if (call->targets && !call->n_attempts && b2b_fork_wanted(call)) {
+		b2b_fork_start(call);
+		return;
+	}
 	while (call->next_gateway < call->n_gateways) {
 		const char *text = call->gateways[call->next_gateway++];
 		const struct store_peer *peer;
@@ -273,25 +310,24 @@ static void leg_ids(struct b2b_leg *b, sip_t const *sip)
 			 sip->sip_to->a_tag);
 }
 
-/*
- * Relay a response to the caller with the allowed headers of @sip and its
- * SDP rewritten; -1 when the SDP could not be and the call is hung up.
- */
-static int relay_to_a(struct b2b_call *call, int status, const char *phrase,
-		      sip_t const *sip)
+int b2b_call_b_relay(struct b2b_call *call, int status, const char *phrase,
+		     sip_t const *sip)
 {
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	tagi_t *tags = b2b_hide_tags(home, sip);
 	int rc = b2b_media_body(call, &call->b, B2B_MEDIA_RESPONSE, status,
 				sip, tags, home);
 	/* an 18x with the answer goes reliably to a caller that can PRACK
-	 * (RFC 3262 section 3); nua sends it with RSeq and holds a later
-	 * 2xx until the PRACK has come */
+	 * (RFC 3262 section 3), one with an offer only when it came reliably
+	 * (its answer goes on in sbcd's PRACK, call_early.c); nua sends it
+	 * with RSeq and holds a later 2xx until the PRACK has come */
 	tagi_t rel[2] = {
 		{ SIPTAG_REQUIRE_STR("100rel") }, { TAG_NEXT(tags) },
 	};
 	bool reliable = status > 100 && status < 200 && call->a_100rel &&
-		tags && tl_find(tags, siptag_payload);
+		tags && tl_find(tags, siptag_payload) &&
+		(b2b_media_pending(call) != B2B_SDP_B ||
+		 (sip && sip->sip_rseq));
 
 	if (rc == 0)
 		b2b_call_answer_a(call, status, phrase, reliable ? rel : tags);
@@ -305,7 +341,7 @@ static void answered(struct b2b_call *call, int status, const char *phrase,
 	const sip_to_t *local;
 
 	call->b.answered = true;
-	if (relay_to_a(call, status, phrase, sip) < 0)
+	if (b2b_call_b_relay(call, status, phrase, sip) < 0)
 		return;
 	call->state = B2B_CALL_CONFIRMED;
 	call->answer_ms = b2b_now_ms();
@@ -317,6 +353,14 @@ static void answered(struct b2b_call *call, int status, const char *phrase,
 	b2b_cdr_dialog_put(call);
 	b2b_credit_call_answered(call);
 	b2b_acct_policy_answered(call);
+}
+
+void b2b_call_b_answered(struct b2b_call *call, int status,
+			 const char *phrase, sip_t const *sip)
+{
+	if (sip)
+		leg_ids(&call->b, sip);
+	answered(call, status, phrase, sip);
 }
 
 void b2b_call_b_response(struct b2b_call *call, int status,
@@ -338,7 +382,7 @@ void b2b_call_b_response(struct b2b_call *call, int status,
 	if (status < 200) {
 		b2b_call_timer_stop(call);
 		if (status > 100)
-			relay_to_a(call, status, phrase, sip);
+			b2b_call_b_relay(call, status, phrase, sip);
 		return;
 	}
 	b2b_call_timer_stop(call);
@@ -356,7 +400,7 @@ void b2b_call_b_response(struct b2b_call *call, int status,
 		b2b_call_try_next(call);
 		return;
 	}
-	relay_to_a(call, status, phrase, sip);
+	b2b_call_b_relay(call, status, phrase, sip);
 	snprintf(reason, sizeof(reason), "%d", status);
 	b2b_call_end(call, reason, "callee");
 }

@@ -4,7 +4,8 @@
  * call_media.h for the rules.
  *
  * RFC 3264 (offer/answer), RFC 3261 section 13.2.1 (offers and answers in
- * INVITE, 2xx and ACK), RFC 3311 (UPDATE), RFC 3550 (RTP/RTCP flows).
+ * INVITE, 2xx and ACK), RFC 3262 section 5 (in reliable 18x and PRACK),
+ * RFC 3311 (UPDATE), RFC 3550 (RTP/RTCP flows).
  */
 #include "call_media.h"
 
@@ -22,11 +23,13 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "call.h"
+#include "cdr.h"
 #include "ctl_registry.h"
 #include "ft.h"
 #include "log.h"
 #include "media_policy.h"
 #include "media_ports.h"
+#include "media_saved.h"
 #include "sbcd.h"
 #include "sdp_rewrite.h"
 #include "sip.h"
@@ -56,6 +59,8 @@ struct b2b_call_media {
 	struct body offer;		/* that offer */
 	int agreed_side;		/* side of the last agreed offer */
 	struct body agreed_offer, agreed_answer;
+	struct body sent[2];		/* last body sent to each side, for a
+					 * restarted sbcd's re-INVITE */
 	uint32_t slot[B2B_SDP_MAX_STREAMS][4];	/* as b2b_sdp_flows() orders */
 	unsigned n_slots[B2B_SDP_MAX_STREAMS];
 	uint64_t since_ns[B2B_SDP_MAX_STREAMS];	/* flows last written */
@@ -259,14 +264,14 @@ static void flows_write(struct b2b_call *call)
  * a request, answer it with the status of the table.
  */
 static int refuse(struct b2b_call *call, struct b2b_leg *from,
-		  enum b2b_media_msg msg, int rc, const char *why)
+		  bool request, int rc, const char *why)
 {
 	const char *phrase;
 	int status = sdp_status(rc, &phrase);
 
 	log_notice("call %s: SDP from leg %s refused (%d): %s", call->id,
 		   from == &call->a ? "A" : "B", status, why);
-	if (msg == B2B_MEDIA_REQUEST) {
+	if (request) {
 		nua_respond(from->nh, status, phrase,
 			    NUTAG_WITH_THIS(from->realm->nua), TAG_END());
 		return -1;
@@ -312,6 +317,8 @@ static sip_method_t method_of(enum b2b_media_msg msg, sip_t const *sip)
 {
 	if (msg == B2B_MEDIA_ACK)
 		return sip_method_ack;
+	if (msg == B2B_MEDIA_PRACK)
+		return sip_method_prack;
 	if (msg == B2B_MEDIA_REQUEST)
 		return sip && sip->sip_request ? sip->sip_request->rq_method :
 						 sip_method_unknown;
@@ -326,6 +333,15 @@ int b2b_media_body(struct b2b_call *call, struct b2b_leg *from,
 	struct b2b_call_media *cm = call->media;
 	int side = from == &call->a ? B2B_SDP_A : B2B_SDP_B;
 	sip_method_t method = method_of(msg, sip);
+	/* an 18x to the caller's INVITE, before the 2xx */
+	bool early = msg == B2B_MEDIA_RESPONSE && status < 200 &&
+		method == sip_method_invite && call->state == B2B_CALL_EARLY;
+	/* the answer crosses leg A / leg B reliably (early_oa.h) */
+	bool rel[2] = { msg == B2B_MEDIA_PRACK || (early && call->a_100rel),
+			msg == B2B_MEDIA_PRACK ||
+			(early && sip && sip->sip_rseq) };
+	bool final = msg == B2B_MEDIA_ACK || msg == B2B_MEDIA_PRACK ||
+		status >= 200;
 	enum b2b_sdp_type type;
 	const sip_payload_t *pl;
 	char *out = NULL, why[B2B_SDP_ERR_MAX];
@@ -333,12 +349,21 @@ int b2b_media_body(struct b2b_call *call, struct b2b_leg *from,
 	int rc;
 
 	if (method != sip_method_invite && method != sip_method_update &&
-	    method != sip_method_ack)
+	    method != sip_method_ack && method != sip_method_prack)
 		return 0;
 	if (!cm || !cm->sdp || (msg == B2B_MEDIA_RESPONSE && status >= 300)) {
 		body_drop(tags);
 		if (cm && cm->sdp && cm->pending == !side)
 			restore(call);
+		return 0;
+	}
+	/* the INVITE's exchange is complete on both legs: the SDP a later
+	 * 18x or the 2xx repeats is no new offer (RFC 3262 section 5), and
+	 * the caller has its answer already */
+	if (msg == B2B_MEDIA_RESPONSE && method == sip_method_invite &&
+	    side == B2B_SDP_B && call->state == B2B_CALL_EARLY &&
+	    call->early.done[B2B_SDP_A] && call->early.done[B2B_SDP_B]) {
+		body_drop(tags);
 		return 0;
 	}
 	t = tags ? tl_find(tags, siptag_payload) : NULL;
@@ -351,12 +376,16 @@ int b2b_media_body(struct b2b_call *call, struct b2b_leg *from,
 	pl = (const sip_payload_t *)t->t_value;
 	type = msg != B2B_MEDIA_REQUEST && cm->pending == !side ?
 		B2B_SDP_ANSWER : B2B_SDP_OFFER;
+	if (early && type == B2B_SDP_ANSWER)
+		final = b2b_early_completes(&call->early, rel);
 	rc = b2b_sdp_rewrite(cm->sdp, side, type, pl->pl_data, pl->pl_len,
 			     home, &out, why, sizeof(why));
 	if (rc == 0 && type == B2B_SDP_OFFER)
 		rc = body_set(&cm->offer, pl->pl_data, pl->pl_len);
-	else if (rc == 0 && (msg == B2B_MEDIA_ACK || status >= 200))
+	else if (rc == 0 && final)
 		rc = body_set(&cm->agreed_answer, pl->pl_data, pl->pl_len);
+	if (rc == 0)
+		rc = body_set(&cm->sent[!side], out, strlen(out));
 	if (rc == 0)
 		rc = body_put(tags, home, out);
 	else if (out)
@@ -364,19 +393,37 @@ int b2b_media_body(struct b2b_call *call, struct b2b_leg *from,
 	if (rc < 0) {
 		if (rc == -ENOMEM)
 			snprintf(why, sizeof(why), "out of memory");
-		return refuse(call, from, msg, rc, why);
+		return refuse(call, from, msg == B2B_MEDIA_REQUEST ||
+			      (msg == B2B_MEDIA_PRACK &&
+			       type == B2B_SDP_OFFER), rc, why);
 	}
 	if (type == B2B_SDP_OFFER) {
 		cm->pending = side;
 		return 0;
 	}
 	flows_write(call);
-	if (msg == B2B_MEDIA_ACK || status >= 200) {
+	if (early || msg == B2B_MEDIA_PRACK)
+		b2b_early_answer(&call->early, rel);
+	if (final) {
 		cm->agreed_side = !side;
 		body_move(&cm->agreed_offer, &cm->offer);
 		cm->pending = -1;
+		/* a re-INVITE or UPDATE changed it: what a restart resumes */
+		if (call->state == B2B_CALL_CONFIRMED)
+			b2b_cdr_dialog_put(call);
 	}
 	return 0;
+}
+
+int b2b_media_pending(const struct b2b_call *call)
+{
+	return call->media ? call->media->pending : -1;
+}
+
+void b2b_media_offer_failed(struct b2b_call *call)
+{
+	if (call->media && call->media->sdp && call->media->pending >= 0)
+		restore(call);
 }
 
 int b2b_media_call_new(struct b2b_call *call, sip_t const *sip)
@@ -388,7 +435,7 @@ int b2b_media_call_new(struct b2b_call *call, sip_t const *sip)
 	cm->pending = -1;
 	cm->agreed_side = -1;
 	call->media = cm;
-	if (sip->sip_payload && sip->sip_content_type &&
+	if (sip && sip->sip_payload && sip->sip_content_type &&
 	    sip->sip_content_type->c_type &&
 	    !strcasecmp(sip->sip_content_type->c_type, "application/sdp"))
 		return body_set(&cm->offer, sip->sip_payload->pl_data,
@@ -422,6 +469,7 @@ int b2b_media_invite(struct b2b_call *call, struct b2b_sip_realm *realm,
 			flows_write(call);
 	}
 	cm->pending = -1;
+	b2b_early_leg_reset(&call->early, B2B_SDP_B);
 	if (rc == 0 && !cm->offer.s) {
 		body_drop(tags);
 		return 0;
@@ -431,7 +479,11 @@ int b2b_media_invite(struct b2b_call *call, struct b2b_sip_realm *realm,
 				     cm->offer.s, cm->offer.len, home, &out,
 				     why, sizeof(why));
 	if (rc == 0)
+		rc = body_set(&cm->sent[B2B_SDP_B], out, strlen(out));
+	if (rc == 0)
 		rc = body_put(tags, home, out);
+	else if (out)
+		OPENSSL_cleanse(out, strlen(out));
 	if (rc == 0) {
 		cm->pending = B2B_SDP_A;
 		return 0;
@@ -458,8 +510,177 @@ void b2b_media_call_end(struct b2b_call *call)
 	body_clear(&cm->offer);
 	body_clear(&cm->agreed_offer);
 	body_clear(&cm->agreed_answer);
+	body_clear(&cm->sent[0]);
+	body_clear(&cm->sent[1]);
 	free(cm);
 	call->media = NULL;
+}
+
+/* restart ----------------------------------------------------------------- */
+
+int b2b_media_save(const struct b2b_call *call, struct b2b_media_saved *ms,
+		   const char *sent[2])
+{
+	const struct b2b_call_media *cm = call->media;
+	const struct b2b_sdp_state *st = cm ? cm->sdp : NULL;
+
+	memset(ms, 0, sizeof(*ms));
+	sent[0] = sent[1] = NULL;
+	if (!st || !cm->sent[0].s || !cm->sent[1].s)
+		return -ENOENT;
+	ms->n_streams = st->n_streams;
+	ms->offerer = st->offerer;
+	memcpy(ms->origin, st->origin, sizeof(ms->origin));
+	memcpy(ms->stream, st->stream, sizeof(ms->stream));
+	memcpy(ms->slot, cm->slot, sizeof(ms->slot));
+	memcpy(ms->n_slots, cm->n_slots, sizeof(ms->n_slots));
+	sent[0] = cm->sent[0].s;
+	sent[1] = cm->sent[1].s;
+	return 0;
+}
+
+/* mark the ports of side @side of the adopted streams in use */
+static int ports_adopt(struct b2b_sdp_state *st, int side)
+{
+	for (unsigned i = 0; i < st->n_streams; i++) {
+		struct b2b_sdp_end *e = &st->stream[i].end[side];
+		int rc;
+
+		if (!e->local.port)
+			continue;
+		rc = b2b_ports_reserve(st->leg[side].ports, e->local.port,
+				       e->local_rtcp != 0);
+		if (rc < 0) {
+			/* not ours to release: b2b_sdp_state_free() skips it */
+			for (unsigned j = i; j < st->n_streams; j++)
+				st->stream[j].end[side].local.port = 0;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* one bit per flow-table slot held by a call; NULL out of memory */
+static uint8_t *slots_held(const struct b2b_ctx *ctx)
+{
+	uint8_t *held = calloc(ft_capacity(ctx->media->ft) / 8 + 1, 1);
+	const struct b2b_call *call;
+
+	if (!held)
+		return NULL;
+	TAILQ_FOREACH(call, &ctx->calls->list, link) {
+		const struct b2b_call_media *cm = call->media;
+
+		for (unsigned i = 0; cm && i < B2B_SDP_MAX_STREAMS; i++)
+			for (unsigned k = 0; k < cm->n_slots[i]; k++)
+				held[cm->slot[i][k] / 8] |=
+					(uint8_t)(1u << (cm->slot[i][k] % 8));
+	}
+	return held;
+}
+
+static bool is_held(const uint8_t *held, uint32_t s)
+{
+	return held[s / 8] & (1u << (s % 8));
+}
+
+int b2b_media_adopt(struct b2b_call *call, const struct b2b_media_saved *ms,
+		    const char *sent_a, const char *sent_b)
+{
+	struct b2b_ctx *ctx = call->ctx;
+	struct b2b_media *m = ctx->media;
+	const struct cfg_realm *ra = call->a.realm->cfg;
+	const struct cfg_realm *rb = call->b.realm->cfg;
+	const struct b2b_sdp_leg a = { ra, m->ports[realm_index(ctx, ra)] };
+	const struct b2b_sdp_leg b = { rb, m->ports[realm_index(ctx, rb)] };
+	struct b2b_call_media *cm;
+	struct b2b_sdp_state *st;
+	uint64_t now = mono_ns();
+	int rc;
+
+	uint8_t *held = slots_held(ctx);
+
+	if (!held)
+		return -ENOMEM;
+	rc = 0;
+	for (unsigned i = 0; rc == 0 && i < ms->n_streams; i++) {
+		if (ms->stream[i].kind == B2B_SDP_MSRP)
+			rc = -ENOTSUP;	/* the relay's sessions are gone */
+		for (unsigned k = 0; rc == 0 && k < ms->n_slots[i]; k++)
+			if (ms->slot[i][k] >= ft_capacity(m->ft) ||
+			    is_held(held, ms->slot[i][k]))
+				rc = -EBUSY;
+	}
+	free(held);
+	if (rc == 0)
+		rc = b2b_media_call_new(call, NULL);
+	if (rc < 0)
+		return rc;
+	cm = call->media;
+	st = cm->sdp = b2b_sdp_state_new(&a, &b);
+	if (!st)
+		return -errno;
+	st->n_streams = ms->n_streams;
+	st->offerer = ms->offerer;
+	memcpy(st->origin, ms->origin, sizeof(st->origin));
+	memcpy(st->stream, ms->stream, sizeof(st->stream));
+	rc = ports_adopt(st, B2B_SDP_A);
+	if (rc == 0)
+		rc = ports_adopt(st, B2B_SDP_B);
+	if (rc == 0)
+		rc = body_set(&cm->sent[B2B_SDP_A], sent_a, strlen(sent_a));
+	if (rc == 0)
+		rc = body_set(&cm->sent[B2B_SDP_B], sent_b, strlen(sent_b));
+	if (rc < 0)
+		return rc;
+	/* the dataplane kept forwarding with these slots: take them as they
+	 * are, counters and latched sources included */
+	for (unsigned i = 0; i < st->n_streams; i++) {
+		struct ft_flow f;
+
+		for (unsigned k = 0; k < ms->n_slots[i]; k++) {
+			if (ft_flow_read(m->ft, ms->slot[i][k], &f, NULL) < 0)
+				break;
+			cm->slot[i][k] = ms->slot[i][k];
+			cm->n_slots[i]++;
+			m->flows++;
+		}
+		OPENSSL_cleanse(&f, sizeof(f));
+		if (cm->n_slots[i] != ms->n_slots[i])
+			return -ENOENT;
+		cm->since_ns[i] = now;
+	}
+	return 0;
+}
+
+const char *b2b_media_sent(const struct b2b_call *call, int side)
+{
+	return call->media ? call->media->sent[side].s : NULL;
+}
+
+void b2b_media_free_stale(struct b2b_ctx *ctx)
+{
+	struct b2b_media *m = ctx->media;
+	uint8_t *held = slots_held(ctx);
+	unsigned n = 0;
+
+	if (!held) {
+		log_err("flow table %s: out of memory: flows no call holds "
+			"are kept", ctx->cfg->paths.flow_table);
+		return;
+	}
+	for (uint32_t s = 0; s < ft_capacity(m->ft); s++) {
+		struct ft_flow f;
+
+		if (ft_flow_read(m->ft, s, &f, NULL) == 0 &&
+		    !is_held(held, s) && ft_slot_free(m->ft, s) == 0)
+			n++;
+		OPENSSL_cleanse(&f, sizeof(f));
+	}
+	free(held);
+	if (n)
+		log_notice("flow table %s: freed %u flows no call holds",
+			   ctx->cfg->paths.flow_table, n);
 }
 
 /* the call's totals: freed slots plus the live ones */
@@ -694,24 +915,6 @@ static void sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 
 /* life cycle -------------------------------------------------------------- */
 
-/* free what a previous sbcd left: its calls are gone (no dialog restore) */
-static void stale_free(struct b2b_media *m, const char *name)
-{
-	unsigned n = 0;
-
-	for (uint32_t s = 0; s < ft_capacity(m->ft); s++) {
-		struct ft_flow f;
-
-		if (ft_flow_read(m->ft, s, &f, NULL) == 0 &&
-		    ft_slot_free(m->ft, s) == 0)
-			n++;
-		OPENSSL_cleanse(&f, sizeof(f));
-	}
-	if (n)
-		log_notice("flow table %s: freed %u flows of a previous sbcd",
-			   name, n);
-}
-
 /* whether some realm times its peers out (media_policy.h) */
 static bool any_timeout(const struct cfg *cfg)
 {
@@ -738,7 +941,6 @@ int b2b_media_init(struct b2b_ctx *ctx)
 			strerror(errno));
 		goto err;
 	}
-	stale_free(m, cfg->paths.flow_table);
 	for (unsigned i = 0; i < cfg->n_realms; i++) {
 		const struct cfg_realm *r = &cfg->realms[i];
 

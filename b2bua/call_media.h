@@ -8,15 +8,22 @@
  *  - At start sbcd attaches to the flow table as its one writer, creating
  *    it when the dataplane is not up yet (ft_create_or_attach() lets
  *    either side create it; the dataplane attaches later and finds the
- *    flows).  Dialogs are not restored after a restart yet, so the flows
- *    a previous sbcd left are freed at attach.  One port allocator per
- *    realm.
- *  - Every SDP body of a call's INVITE, 18x/2xx, ACK, re-INVITE and UPDATE
- *    (RFC 3264 offer/answer; RFC 3261 section 13.2.1 and RFC 3311 for
- *    where offers and answers may be) goes through b2b_sdp_rewrite() on
- *    its way to the other leg: a request's body is an offer; a response's
- *    or an ACK's body answers the other leg's pending offer, else it is an
- *    offer itself (late offer in a 2xx, answered in the ACK).  Bodies
+ *    flows).  The flows a previous sbcd left stay: the calls restored
+ *    from their dialog records (call_restore.h) adopt theirs with their
+ *    ports, and b2b_media_free_stale() frees the rest.  One port
+ *    allocator per realm.
+ *  - Every SDP body of a call's INVITE, 18x/2xx, ACK, PRACK, re-INVITE and
+ *    UPDATE (RFC 3264 offer/answer; RFC 3261 section 13.2.1, RFC 3262
+ *    section 5 and RFC 3311 for where offers and answers may be) goes
+ *    through b2b_sdp_rewrite() on its way to the other leg: a request's
+ *    body is an offer; a response's, an ACK's or a PRACK's body answers
+ *    the other leg's pending offer, else it is an offer itself (late
+ *    offer in a 2xx or a reliable 18x, answered in the ACK or PRACK).
+ *  - Before the 2xx (early_oa.h): an answer in an 18x that is reliable on
+ *    both legs (leg B's carries RSeq, the caller's goes with 100rel), or
+ *    in a PRACK, completes the exchange as a 2xx would; the SDP a later
+ *    18x or the 2xx to that INVITE repeats is then dropped, and offers in
+ *    early UPDATEs and PRACKs may cross (call_early.c).  Bodies
  *    other than application/sdp are dropped from these messages, as is
  *    the body of a failure response.  Bodies are never logged.
  *  - The offer of leg A's INVITE is kept and rewritten again for every
@@ -62,6 +69,7 @@ struct b2b_ctx;
 struct b2b_call;
 struct b2b_leg;
 struct b2b_sip_realm;
+struct b2b_media_saved;
 struct store_cdr;
 
 /* What carries a body, for its place in the offer/answer exchange. */
@@ -69,6 +77,8 @@ enum b2b_media_msg {
 	B2B_MEDIA_REQUEST,	/* re-INVITE, UPDATE: an offer */
 	B2B_MEDIA_RESPONSE,	/* to INVITE or UPDATE */
 	B2B_MEDIA_ACK,
+	B2B_MEDIA_PRACK,	/* the answer to an offer in a reliable 18x,
+				 * else an offer (RFC 3262 section 5) */
 };
 
 /**
@@ -120,6 +130,15 @@ int b2b_media_body(struct b2b_call *call, struct b2b_leg *from,
 		   enum b2b_media_msg msg, int status, sip_t const *sip,
 		   tagi_t *tags, su_home_t *home);
 
+/* b2b_media_pending - the side whose offer is unanswered, -1 for none. */
+int b2b_media_pending(const struct b2b_call *call);
+
+/**
+ * b2b_media_offer_failed - the pending offer got no answer: put the last
+ * agreed session back
+ */
+void b2b_media_offer_failed(struct b2b_call *call);
+
 /* b2b_media_cdr - the call's packets, bytes and drops per leg into @cdr. */
 void b2b_media_cdr(const struct b2b_call *call, struct store_cdr *cdr);
 
@@ -128,6 +147,40 @@ void b2b_media_cdr(const struct b2b_call *call, struct store_cdr *cdr);
  * ports, wipe its keys; later calls do nothing
  */
 void b2b_media_call_end(struct b2b_call *call);
+
+/**
+ * b2b_media_save - the call's media state for its dialog record
+ * @ms: filled (it holds keys: wipe it after use)
+ * @sent: receives the last SDP body sent to leg A ([0]) and leg B ([1]),
+ *	  valid until the media changes
+ * @return 0, or -ENOENT when the call has no agreed SDP on both legs.
+ */
+int b2b_media_save(const struct b2b_call *call, struct b2b_media_saved *ms,
+		   const char *sent[2]);
+
+/**
+ * b2b_media_adopt - the media of a call restored after a restart: the
+ * rewriter's state as saved, its ports marked in use in the realms'
+ * allocators, its flow-table slots taken as the dataplane kept them
+ * @call: with both legs' realms set and no media yet
+ *
+ * On error what was adopted is released by b2b_media_call_end().
+ *
+ * @return 0, -ENOTSUP (an MSRP stream: the relay's sessions are gone),
+ * -EBUSY (a port or slot held by another call, or out of range), -ENOENT
+ * (a slot no longer holds a flow), -ENOMEM.
+ */
+int b2b_media_adopt(struct b2b_call *call, const struct b2b_media_saved *ms,
+		    const char *sent_a, const char *sent_b);
+
+/* b2b_media_sent - the last SDP body sent to @side (0: A, 1: B), or NULL. */
+const char *b2b_media_sent(const struct b2b_call *call, int side);
+
+/**
+ * b2b_media_free_stale - free the flows no call holds: those a previous
+ * sbcd left for calls that were not restored
+ */
+void b2b_media_free_stale(struct b2b_ctx *ctx);
 
 /**
  * b2b_media_json - add the call's media to @obj: "streams" and "packets",

@@ -10,24 +10,20 @@
  * answered here.  A leg that dies under the call (its session timer
  * expired, its transport failed) takes the other leg down with it.
  *
+ * UPDATE is relayed in the early dialog too (RFC 3311 section 5.1), once
+ * call_early.c lets its offer cross (early_oa.h); an offer in a PRACK goes
+ * to the other leg as an UPDATE through the same saved-request path, its
+ * answer back in the 200 to the PRACK (call_early.c).  Any other request
+ * before the 2xx gets 500 with Retry-After.
+ *
  * One request at a time crosses per direction: a second one while the
  * first is pending gets 491 (RFC 3261 section 14.2 for re-INVITE; RFC 3311
  * section 5.2 for UPDATE), which the sender retries.
  *
- * PRACK (RFC 3262) is per leg, never relayed: sbcd PRACKs each reliable
- * provisional response it receives itself, and answers the PRACKs for the
- * ones it sends.  sbcd asks for 100rel only in an INVITE that carries the
- * offer (a bodiless re-INVITE goes out with Supported: timer alone), so a
- * reliable 18x brings at most the answer and the PRACK needs no body; an
- * offer in a PRACK it receives (section 5 allows one after the first
- * exchange) is refused with 488, since the other leg has no PRACK to carry
- * it; the reliable response is acknowledged all the same, but a 2xx nua
- * holds for that PRACK (the callee answered first) is never sent.
+ * PRACK (RFC 3262) is per leg, never relayed as such (call_early.c).
  */
 #include "call.h"
 #include "call_media.h"
-
-#include <stdio.h>
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
@@ -73,7 +69,10 @@ void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	tagi_t *tags;
 
-	if (call->ended || call->state != B2B_CALL_CONFIRMED || !other->nh) {
+	bool early = event == nua_i_update && call->state == B2B_CALL_EARLY;
+
+	if (call->ended || (call->state != B2B_CALL_CONFIRMED && !early) ||
+	    !other->nh) {
 		nua_respond(leg->nh, 500, "Not Relayed", NUTAG_WITH_THIS(
 			    leg->realm->nua), SIPTAG_RETRY_AFTER_STR("1"),
 			    TAG_END());
@@ -91,6 +90,8 @@ void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
 			    NUTAG_WITH_THIS(leg->realm->nua), TAG_END());
 		return;
 	}
+	if (early && b2b_call_early_check(leg) < 0)
+		return;
 	tags = b2b_hide_tags(home, sip);
 	/* the offer in it, rewritten (refused: answered 4xx/5xx here) */
 	if (tags && b2b_media_body(call, leg, B2B_MEDIA_REQUEST, 0, sip, tags,
@@ -120,35 +121,6 @@ void b2b_call_relay_request(struct b2b_leg *leg, nua_event_t event,
 	su_home_deinit(home);
 }
 
-void b2b_call_prack_send(struct b2b_leg *leg, sip_t const *sip)
-{
-	char rack[48];
-
-	if (!leg->nh || !sip->sip_rseq || !sip->sip_cseq)
-		return;
-	/* RAck: response-num CSeq-num Method (RFC 3262 section 7.2) */
-	snprintf(rack, sizeof(rack), "%lu %lu INVITE",
-		 (unsigned long)sip->sip_rseq->rs_response,
-		 (unsigned long)sip->sip_cseq->cs_seq);
-	nua_prack(leg->nh, SIPTAG_RACK_STR(rack), TAG_END());
-}
-
-void b2b_call_prack(struct b2b_leg *leg, int status, sip_t const *sip)
-{
-	nua_t *nua = leg->realm->nua;
-
-	if (status >= 200)
-		return;
-	if (sip && sip->sip_payload && sip->sip_payload->pl_len) {
-		log_notice("call %s: offer in PRACK from leg %s refused",
-			   leg->call->id, leg == &leg->call->a ? "A" : "B");
-		nua_respond(leg->nh, 488, "Offer in PRACK Not Supported",
-			    NUTAG_WITH_THIS(nua), TAG_END());
-		return;
-	}
-	nua_respond(leg->nh, SIP_200_OK, NUTAG_WITH_THIS(nua), TAG_END());
-}
-
 void b2b_call_relay_response(struct b2b_leg *leg, int status,
 			     const char *phrase, sip_t const *sip)
 {
@@ -163,8 +135,11 @@ void b2b_call_relay_response(struct b2b_leg *leg, int status,
 		return;
 	tags = b2b_hide_tags(home, sip);
 	/* the answer in it: flows written, SDP rewritten (or call hung up) */
-	if (origin->nh && b2b_media_body(leg->call, leg, B2B_MEDIA_RESPONSE,
-					 status, sip, tags, home) == 0)
+	if (origin->saved_prack)
+		b2b_call_early_prack_done(origin, status, sip, tags, home);
+	else if (origin->nh && b2b_media_body(leg->call, leg,
+					      B2B_MEDIA_RESPONSE, status, sip,
+					      tags, home) == 0)
 		nua_respond(origin->nh, status,
 			    b2b_call_phrase(leg->call, phrase),
 			    NUTAG_WITH_SAVED(origin->saved), TAG_NEXT(tags));

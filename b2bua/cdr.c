@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "call.h"
 #include "call_media.h"
 #include "credit.h"
 #include "ctl_registry.h"
+#include "dialog_save.h"
 #include "log.h"
 #include "sbcd.h"
 #include "store.h"
@@ -58,6 +61,8 @@ int b2b_cdr_write(struct b2b_call *call)
 	struct store_txn *txn;
 	int rc;
 
+	if (call->cdr_written)
+		return 0;
 	snprintf(cdr.call_id, sizeof(cdr.call_id), "%s",
 		 call->a.call_id[0] ? call->a.call_id : call->id);
 	snprintf(cdr.caller, sizeof(cdr.caller), "%s", call->caller);
@@ -101,34 +106,36 @@ err:
 
 int b2b_cdr_dialog_put(struct b2b_call *call)
 {
-	struct store_dialog d = { 0 };
+	struct store_dialog *d;
 	struct store_txn *txn;
-	int rc;
+	int rc, resumable;
 
-	snprintf(d.call_id, sizeof(d.call_id), "%s", call->a.call_id);
-	snprintf(d.b_call_id, sizeof(d.b_call_id), "%s", call->b.call_id);
-	snprintf(d.a_local_tag, sizeof(d.a_local_tag), "%s", call->a.local_tag);
-	snprintf(d.a_remote_tag, sizeof(d.a_remote_tag), "%s",
-		 call->a.remote_tag);
-	snprintf(d.b_local_tag, sizeof(d.b_local_tag), "%s", call->b.local_tag);
-	snprintf(d.b_remote_tag, sizeof(d.b_remote_tag), "%s",
-		 call->b.remote_tag);
-	snprintf(d.state, sizeof(d.state), "confirmed");
-	d.created_ms = call->setup_ms;
-	snprintf(d.account, sizeof(d.account), "%s", call->account);
-	snprintf(d.peer, sizeof(d.peer), "%s",
-		 call->account[0] ? "" : call->a.peer);
-	snprintf(d.route, sizeof(d.route), "%s", call->route);
-
-	txn = store_txn_begin(call->ctx->store, true);
-	if (!txn) {
-		rc = -errno;
+	/* leg A's tag is drawn as nua sends the 2xx (unless an 18x went
+	 * first): the record waits for the caller's ACK, which shows it
+	 * (dialog_save.c), so an answered call costs one write */
+	if (!call->a.local_tag[0])
+		return -ENOENT;
+	d = malloc(sizeof(*d));
+	if (!d) {
+		rc = -ENOMEM;
 		goto err;
 	}
-	rc = txn_finish(txn, store_dialog_put(txn, &d));
+	resumable = b2b_dialog_record(call, d);
+	if (resumable < 0) {
+		/* kept all the same: a restart then settles the call */
+		log_notice("call %s: cannot be resumed after a restart: %s",
+			   call->id, resumable == -ENOSPC ? "too large a record"
+			   : "no SDP or remote target on a leg");
+		d->media[0] = '\0';
+	}
+	txn = store_txn_begin(call->ctx->store, true);
+	rc = txn ? txn_finish(txn, store_dialog_put(txn, d)) : -errno;
+	OPENSSL_cleanse(d, sizeof(*d));
+	free(d);
+	call->resumable = rc == 0 && resumable == 0;
 	if (rc < 0)
 		goto err;
-	return 0;
+	return resumable;
 err:
 	log_err("call %s: dialog not persisted: %s", call->id, strerror(-rc));
 	return rc;

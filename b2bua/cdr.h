@@ -13,7 +13,8 @@ struct b2b_call;
 /**
  * b2b_cdr_write - debit a prepaid call (b2b_credit_call_settle()), append
  * the call's CDR with its cost and delete its dialog record, in one write
- * transaction
+ * transaction; nothing for a call whose CDR a restart wrote already
+ * (struct b2b_call cdr_written)
  *
  * The gateways tried and their codes go into the reason when more than
  * one was tried ("503@10.10.2.10:5060;udp,200@10.10.2.11:5060;udp BYE"),
@@ -25,7 +26,13 @@ int b2b_cdr_write(struct b2b_call *call);
 
 /**
  * b2b_cdr_dialog_put - persist the answered call as a store_dialog
- * @return 0, or an error of the store (logged).
+ * (dialog_save.h), when it is answered and whenever its media changes; a
+ * call that could not be resumed is kept without its media, so a restart
+ * settles it
+ * @return 0, an error of the store (logged), -ENOENT when leg A's tag is
+ * not known yet (nothing written: the caller's ACK brings it), or -ENOENT
+ * or -ENOSPC when the record was written without what a restart needs to
+ * resume it.
  */
 int b2b_cdr_dialog_put(struct b2b_call *call);
 

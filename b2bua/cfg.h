@@ -74,6 +74,16 @@ enum cfg_refer {
 	CFG_REFER_RELAY,
 };
 
+/*
+ * How a call reaches a subscriber registered from several contacts: all at
+ * once, the first 2xx wins (RFC 3261 section 16.7), or one after the other
+ * on failure like gateways.
+ */
+enum cfg_forking {
+	CFG_FORK_PARALLEL,
+	CFG_FORK_SEQUENTIAL,
+};
+
 /* Whether a dataplane port hands non-media packets to the kernel (TAP). */
 enum cfg_exception {
 	CFG_EXCEPTION_AUTO,	/* on for PCI devices, off for vdevs */
@@ -126,6 +136,9 @@ struct cfg_realm {
 	enum cfg_latching latching;	/* of the flows this realm's peers feed */
 	enum cfg_digest digest;
 	enum cfg_refer refer;		/* REFERs this realm's peers send */
+	bool subscribers;		/* takes REGISTER and digest-authenticated
+					 * calls and MESSAGEs */
+	enum cfg_forking forking;	/* calls to this realm's subscribers */
 	uint32_t rtp_timeout;		/* seconds this realm's peers may be
 					 * silent, 0 = off; timers.rtp_timeout
 					 * when not set */
@@ -157,6 +170,7 @@ struct cfg_dataplane {
 	uint16_t burst;			/* rx/tx burst size */
 	uint32_t msrp_sessions;		/* MSRP relay sessions, 0 = no MSRP */
 	uint32_t msrp_max_chunk;	/* bytes of one MSRP chunk's body */
+	char msrp_tls_ca[CFG_PATH_MAX];	/* CAs of msrps: peers, "": none */
 	struct cfg_dp_port ports[CFG_MAX_DP_PORTS];
 	unsigned n_ports;
 };

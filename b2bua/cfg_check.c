@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "dialplan.h"
 #include "sip_transport.h"
@@ -287,6 +288,47 @@ static int check_message(struct cfg_ctx *c, const struct cfg_message *m)
 	return 0;
 }
 
+/*
+ * dataplane.msrp_tls_ca: a readable file with a PEM certificate.  The
+ * loader has no OpenSSL (sbcctl links it too): the dataplane parses the
+ * certificates when it starts, and refuses to start without one.
+ */
+static int check_msrp_ca(struct cfg_ctx *c, const char *path)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	char buf[4096 + sizeof(begin)];
+	bool found = false;
+	size_t keep = 0, n;
+	struct stat st;
+	FILE *f;
+
+	if (!path[0])
+		return 0;
+	f = fopen(path, "r");
+	if (!f)
+		return cfg_fail_key(c, "dataplane", "msrp_tls_ca", "%s: %s",
+				    path, strerror(errno));
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return cfg_fail_key(c, "dataplane", "msrp_tls_ca",
+				    "%s: not a regular file", path);
+	}
+	/* the marker may straddle two reads: keep the tail of the last one */
+	while (!found && (n = fread(buf + keep, 1, 4096, f)) > 0) {
+		size_t len = keep + n;
+
+		buf[len] = '\0';
+		found = strstr(buf, begin) != NULL;
+		keep = len < sizeof(begin) - 1 ? len : sizeof(begin) - 1;
+		memmove(buf, buf + len - keep, keep);
+	}
+	fclose(f);
+	if (!found)
+		return cfg_fail_key(c, "dataplane", "msrp_tls_ca",
+				    "%s: no PEM certificate", path);
+	return 0;
+}
+
 int cfg_check(struct cfg_ctx *c, struct cfg *cfg)
 {
 	int ret;
@@ -314,6 +356,9 @@ int cfg_check(struct cfg_ctx *c, struct cfg *cfg)
 			return ret;
 	}
 	ret = check_message(c, &cfg->message);
+	if (ret)
+		return ret;
+	ret = check_msrp_ca(c, cfg->dp.msrp_tls_ca);
 	if (ret)
 		return ret;
 	return check_timers(c, &cfg->timers);

@@ -20,6 +20,7 @@ enum ktype {
 	K_NAME,		/* string matching [a-z0-9_-]{1,31} */
 	K_IP,		/* IPv4 or IPv6 address into a struct cfg_ip */
 	K_ENUM,		/* one of a fixed set of words, stored as an int */
+	K_BOOL,		/* true or false into a bool */
 	K_STRVEC,	/* array of strings into char[n][elem_size] */
 	K_GROUP,	/* nested group: its keys are relative to off */
 	K_LIST,		/* list of groups into an array of structs */
@@ -47,7 +48,7 @@ struct key {
 	 * than the buffer (a UNIX socket path).
 	 */
 	long long min, max;
-	long long def;		/* K_INT, K_ENUM default */
+	long long def;		/* K_INT, K_ENUM, K_BOOL default */
 	const char *def_str;	/* K_STR, K_NAME default; NULL = empty */
 	const char *note;	/* K_INT: reason given with a range error */
 	const char *charset;	/* K_STR, K_STRVEC: the only characters allowed */
@@ -104,6 +105,12 @@ static const struct enum_val refer_modes[] = {
 static const struct enum_val on_off[] = {
 	{ "off", 0 },
 	{ "on", 1 },
+	{ NULL, 0 },
+};
+
+static const struct enum_val forking_modes[] = {
+	{ "parallel", CFG_FORK_PARALLEL },
+	{ "sequential", CFG_FORK_SEQUENTIAL },
 	{ NULL, 0 },
 };
 
@@ -193,6 +200,9 @@ static const struct key realm_keys[] = {
 	  .def = CFG_REFER_REFUSE },
 	/* left out: timers.rtp_timeout, filled in by cfg_check() */
 	{ "rtp_timeout", K_INT, AT(cfg_realm, rtp_timeout), .max = 86400 },
+	{ "subscribers", K_BOOL, AT(cfg_realm, subscribers), .def = false },
+	{ "forking", K_ENUM, AT(cfg_realm, forking), .vals = forking_modes,
+	  .def = CFG_FORK_PARALLEL },
 	{ "digest", K_ENUM, AT(cfg_realm, digest), .vals = digest_modes,
 	  .def = CFG_DIGEST_SHA256_MD5 },
 	{ "tls_cert", K_STR, AT(cfg_realm, tls_cert) },
@@ -236,6 +246,7 @@ static const struct key dp_keys[] = {
 	{ "msrp_max_chunk", K_INT, AT(cfg_dataplane, msrp_max_chunk),
 	  .min = 2048, .max = 16 * 1024 * 1024, .def = 65536,
 	  .note = "RFC 4975 section 7.1.1: receivers take chunks of 2048 bytes" },
+	{ "msrp_tls_ca", K_STR, AT(cfg_dataplane, msrp_tls_ca) },
 	{ "ports", K_LIST, ARRAY(cfg_dataplane, ports, n_ports),
 	  .max = CFG_MAX_DP_PORTS, .sub = dp_port_keys },
 	{ .name = NULL },
@@ -607,6 +618,11 @@ static int load_key(struct cfg_ctx *c, const struct key *k,
 		if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 			return cfg_fail(c, s, path, "must be a group { ... }");
 		return walk_group(c, s, s, k->sub, base + k->off, path);
+	case K_BOOL:
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return cfg_fail(c, s, path, "must be true or false");
+		*(bool *)(base + k->off) = config_setting_get_bool(s);
+		return 0;
 	default:
 		return load_scalar_string(c, k, s, base, path);
 	}
@@ -623,6 +639,9 @@ static int apply_default(struct cfg_ctx *c, const struct key *k,
 	case K_INT:
 	case K_ENUM:
 		put_int(base + k->off, k->size, k->def);
+		break;
+	case K_BOOL:
+		*(bool *)(base + k->off) = k->def;
 		break;
 	case K_STR:
 	case K_NAME:

@@ -34,6 +34,41 @@ static const sdp_attribute_t *attr(const sdp_media_t *m, const char *name)
 	return NULL;
 }
 
+/*
+ * The peer's certificate fingerprint (RFC 8122 section 5): media-level
+ * a=fingerprint lines, else session-level ones; of those, one of the
+ * strongest hash the SBC takes.  FT_FP_NONE without any.
+ */
+static int fingerprint_of(const sdp_media_t *m, struct dp_msrp_fp *fp,
+			  char *err, size_t errlen)
+{
+	const sdp_attribute_t *list = m->m_attributes;
+	bool seen = false;
+
+	memset(fp, 0, sizeof(*fp));
+	if (!attr(m, "fingerprint") && m->m_session)
+		list = m->m_session->sdp_attributes;
+	for (const sdp_attribute_t *a = list; a; a = a->a_next) {
+		struct dp_msrp_fp one;
+		int ret;
+
+		if (!a->a_name || strcasecmp(a->a_name, "fingerprint"))
+			continue;
+		seen = true;
+		ret = a->a_value ? dp_msrp_fp_parse(a->a_value,
+						    strlen(a->a_value), &one) :
+				   -EBADMSG;
+		if (ret == -EBADMSG)
+			return fail(err, errlen, ret, "malformed a=fingerprint");
+		if (!ret && dp_msrp_fp_stronger(one.hash, fp->hash))
+			*fp = one;
+	}
+	if (seen && fp->hash == FT_FP_NONE)
+		return fail(err, errlen, -ENOTSUP, "a=fingerprint of no hash "
+			    "the SBC takes (sha-1, sha-2)");
+	return 0;
+}
+
 static enum b2b_msrp_setup setup_of(const sdp_media_t *m)
 {
 	const sdp_attribute_t *a = attr(m, "setup");
@@ -111,6 +146,14 @@ int b2b_msrp_take(struct b2b_msrp_end *end, const sdp_media_t *m, char *err,
 		path.len -= (size_t)(uri.s + uri.len - path.s);
 		path.s = uri.s + uri.len;
 	}
+	memset(&end->peer_fp, 0, sizeof(end->peer_fp));
+	/* RFC 4975 section 14.1: the certificate a TLS peer presents */
+	if (end->peer_tls) {
+		int ret = fingerprint_of(m, &end->peer_fp, err, errlen);
+
+		if (ret)
+			return ret;
+	}
 	memset(end->path, 0, sizeof(end->path));
 	memcpy(end->path, p, (size_t)(e - p));
 	end->setup = setup_of(m);
@@ -150,6 +193,22 @@ static int new_id(char id[FT_MSRP_ID_MAX + 1])
 	return 0;
 }
 
+/* a=fingerprint of the certificate the relay presents toward @to */
+static int our_fingerprint(struct b2b_msrp_end *to, sdp_media_t *m,
+			   const struct cfg_realm *realm, su_home_t *home,
+			   char *err, size_t errlen)
+{
+	char text[DP_MSRP_FP_TEXT_MAX];
+
+	if (to->our_fp.hash == FT_FP_NONE &&
+	    dp_msrp_fp_file(realm->tls_cert, FT_FP_SHA256, &to->our_fp) < 0)
+		return fail(err, errlen, -EIO, "no certificate in the realm's "
+			    "tls_cert for a=fingerprint");
+	if (dp_msrp_fp_print(&to->our_fp, text, sizeof(text)) < 0)
+		return fail(err, errlen, -EIO, "a=fingerprint not printed");
+	return attr_add(m, home, "fingerprint", text);
+}
+
 int b2b_msrp_give(struct b2b_msrp_end *to, struct b2b_msrp_end *from,
 		  sdp_media_t *m, const struct cfg_realm *realm, bool answer,
 		  su_home_t *home, char *err, size_t errlen)
@@ -185,6 +244,10 @@ int b2b_msrp_give(struct b2b_msrp_end *to, struct b2b_msrp_end *from,
 		 to->tls ? "msrps" : "msrp", v6 ? "[" : "", ip->text,
 		 v6 ? "]" : "", port, to->id);
 	ret = attr_add(m, home, "path", path);
+	if (!ret && to->tls)
+		ret = our_fingerprint(to, m, realm, home, err, errlen);
+	if (ret == -EIO)
+		return ret;
 	if (!ret && answer) {
 		/*
 		 * @from answered, @to offered.  RFC 6135 section 4: the
@@ -238,5 +301,7 @@ bool b2b_msrp_flow(const struct b2b_msrp_end *end, struct ft_flow *f)
 	memcpy(f->msrp.id, end->id, id_len);
 	f->msrp.path_len = (uint8_t)path_len;
 	memcpy(f->msrp.path, end->path, path_len);
+	f->msrp.fp_hash = end->peer_fp.hash;
+	memcpy(f->msrp.fp, end->peer_fp.d, end->peer_fp.len);
 	return true;
 }

@@ -27,6 +27,17 @@
  * its realm has tls_cert and tls_key (otherwise TCP/MSRP).  The relay
  * terminates both connections, so one leg on TLS and the other on TCP is
  * fine.
+ *
+ * Certificates over TLS (RFC 4975 section 14.1, a=fingerprint of RFC
+ * 8122, dataplane/msrp_fp.h): a TLS peer's a=fingerprint (media level, else
+ * session level; of several, one of the strongest hash, RFC 8122 section
+ * 5) goes to the relay in the leg's entry, and the relay accepts only that
+ * certificate from the peer (dataplane/msrp_tls.h).  A malformed one, or
+ * only ones of hashes the SBC does not take (md5, md2, unknown), refuse the
+ * stream.  Toward a TLS leg the SBC sends the a=fingerprint (sha-256) of
+ * its realm's tls_cert, the certificate the relay presents there, read
+ * when the leg first needs it: a peer with a self-signed-certificate
+ * policy can check the SBC's as the SBC checks its own.
  */
 #ifndef SBC_MSRP_SDP_H
 #define SBC_MSRP_SDP_H
@@ -39,6 +50,7 @@
 
 #include "cfg.h"
 #include "ft.h"
+#include "msrp_fp.h"
 
 enum b2b_msrp_setup {
 	B2B_MSRP_SETUP_NONE = 0,	/* no a=setup */
@@ -55,6 +67,7 @@ struct b2b_msrp_end {
 	struct ft_endpoint hop;		/* first URI's IP and port;
 					 * family NONE for a host name */
 	bool peer_tls;			/* its path is msrps: */
+	struct dp_msrp_fp peer_fp;	/* its a=fingerprint, when peer_tls */
 	enum b2b_msrp_setup setup;	/* its a=setup */
 	/* the SBC toward the leg */
 	char id[FT_MSRP_ID_MAX + 1];	/* session-id, NUL-terminated */
@@ -62,6 +75,7 @@ struct b2b_msrp_end {
 					 * (its TLS port when @tls) */
 	bool tls;			/* the SBC's URI is msrps: */
 	bool active;			/* the SBC connects (last answer) */
+	struct dp_msrp_fp our_fp;	/* of the realm's tls_cert, once read */
 };
 
 /**
@@ -70,7 +84,9 @@ struct b2b_msrp_end {
  * @err: the reason on error
  *
  * @return 0, -EBADMSG without a=path or with a URI that is not MSRP over
- * TCP (msrp: or msrps:), -ENOTSUP for a path over FT_MSRP_PATH_MAX bytes.
+ * TCP (msrp: or msrps:), or over TLS with a malformed a=fingerprint,
+ * -ENOTSUP for a path over FT_MSRP_PATH_MAX bytes or over TLS with
+ * a=fingerprint of no hash the SBC takes.
  */
 int b2b_msrp_take(struct b2b_msrp_end *end, const sdp_media_t *m, char *err,
 		  size_t errlen);
@@ -86,7 +102,8 @@ int b2b_msrp_take(struct b2b_msrp_end *end, const sdp_media_t *m, char *err,
  * address-bearing attributes).
  *
  * @return 0, -ENOTSUP when the SBC must connect to a peer whose path
- * names no IP address, -ENOMEM, -EIO when no random ID could be drawn.
+ * names no IP address, -ENOMEM, -EIO when no random ID could be drawn or,
+ * toward a TLS leg, the realm's tls_cert gives no fingerprint.
  */
 int b2b_msrp_give(struct b2b_msrp_end *to, struct b2b_msrp_end *from,
 		  sdp_media_t *m, const struct cfg_realm *realm, bool answer,

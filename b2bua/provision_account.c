@@ -194,6 +194,12 @@ static int account_opts_get(const struct b2b_ctx *ctx, const json_t *args,
 
 	rc = b2b_prov_realm(ctx, args, "realm", false, a->realm,
 			    sizeof(a->realm), rep);
+	/* registrar.h: only a realm with subscribers = true takes accounts */
+	if (rc == 0 && a->realm[0] &&
+	    !cfg_realm_find(ctx->cfg, a->realm)->subscribers)
+		rc = b2b_prov_bad(rep, "realm '%s' takes no subscribers "
+				  "(its configuration says subscribers = false)",
+				  a->realm);
 	if (rc == 0)
 		rc = b2b_prov_bool(args, "prepaid", &a->prepaid, rep);
 	if (rc == 0)

@@ -32,7 +32,6 @@
 
 #define DEFAULT_EXPIRES 3600	/* RFC 3261 section 10.2.1.1 suggests it */
 #define MAX_CONTACTS 16		/* bindings of one AOR, and in one REGISTER */
-#define REALM_RECHECK_S 2
 #define MIN_BUCKETS 1024
 #define MAX_BUCKETS (1u << 20)
 
@@ -54,8 +53,6 @@ struct b2b_registrar {
 	size_t n_buckets;		/* a power of two */
 	size_t count;
 	su_timer_t *sweep;
-	bool open[CFG_MAX_REALMS];	/* realm takes subscribers */
-	int64_t open_checked;		/* CLOCK_MONOTONIC s, 0 = never */
 };
 
 /* A change one REGISTER asks for. */
@@ -64,14 +61,6 @@ struct change {
 	uint32_t expires;		/* 0 = remove */
 	struct binding *old;
 };
-
-static int64_t mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
 
 /* FNV-1a of the user part of an AOR ("user@domain") or of a user. */
 static size_t user_hash(const char *s)
@@ -179,38 +168,12 @@ static int load_one(const void *rec, void *arg)
 	return binding_add(reg, rec, "") ? 0 : -ENOMEM;
 }
 
-static int realms_scan(const void *rec, void *arg)
-{
-	const struct store_account *a = rec;
-	struct b2b_registrar *reg = arg;
-	const struct cfg *cfg = reg->ctx->cfg;
-
-	for (unsigned i = 0; i < cfg->n_realms; i++)
-		if (!strcmp(a->realm, cfg->realms[i].name))
-			reg->open[i] = true;
-	return 0;
-}
 
 bool b2b_registrar_realm_open(struct b2b_ctx *ctx, const char *name)
 {
-	struct b2b_registrar *reg = ctx->reg;
-	const struct cfg *cfg = ctx->cfg;
-	int64_t now = mono_s();
+	const struct cfg_realm *r = cfg_realm_find(ctx->cfg, name);
 
-	if (!reg->open_checked || now - reg->open_checked >= REALM_RECHECK_S) {
-		struct store_txn *txn = store_txn_begin(ctx->store, false);
-
-		memset(reg->open, 0, sizeof(reg->open));
-		if (txn) {
-			store_foreach(txn, STORE_DB_ACCOUNTS, realms_scan, reg);
-			store_txn_abort(txn);
-		}
-		reg->open_checked = now ? now : 1;
-	}
-	for (unsigned i = 0; i < cfg->n_realms; i++)
-		if (!strcmp(cfg->realms[i].name, name))
-			return reg->open[i];
-	return false;
+	return r && r->subscribers;
 }
 
 /* Source of the request being processed, as text. */

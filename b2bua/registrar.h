@@ -3,10 +3,11 @@
  *
  * sbcd is the registrar of its subscribers (struct store_account).
  *
- * Where: a realm takes subscribers when at least one account names it in
- * its realm field; an account with an empty realm may register on every
- * such realm.  On other realms (a carrier realm) REGISTER and INVITE from
- * sources that are no trusted peer get a flat 403, never a challenge.
+ * Where: a realm takes subscribers when its configuration says
+ * subscribers = true (cfg.h); an account names its realm, or none to
+ * register on every such realm.  On other realms (a carrier realm)
+ * REGISTER, INVITE and MESSAGE from sources that are no trusted peer get a
+ * flat 403, never a challenge, and no account may name them.
  *
  * Who: the AOR is the To URI's user@host and must be an account id; the
  * digest realm is its domain (provision_account.c stores HA1 with it).
@@ -24,9 +25,10 @@
  *
  * Calls to subscribers: the request-URI user U is looked up among the
  * registered AORs: U@host of the request-URI first, else the AORs whose
- * user part is U (the first in key order); its live contacts are tried
- * one after the other, latest expiry first, instead of a
- * route.  A user without a live binding is routed as a number.
+ * user part is U (the first in key order); its live contacts, latest
+ * expiry first, are INVITEd all at once (the contacts' realm has forking =
+ * "parallel", call_fork.h) or one after the other, instead of a route.  A
+ * user without a live binding is routed as a number.
  *
  * Everything runs on the su_root thread.
  */
@@ -83,9 +85,8 @@ void b2b_registrar_request(struct b2b_sip_realm *realm, nua_handle_t *nh,
 			   sip_t const *sip);
 
 /**
- * b2b_registrar_realm_open - may subscribers use realm @name?
- *
- * Decided from the accounts, re-read at most every two seconds.
+ * b2b_registrar_realm_open - may subscribers use realm @name?  Its
+ * subscribers setting; false for an unknown realm.
  */
 bool b2b_registrar_realm_open(struct b2b_ctx *ctx, const char *name);
 

@@ -7,7 +7,9 @@
  * left in it are settled (credit_checkpoint.h), the command registry
  * next, then the flow table and media ports (call_media.h; freed after the
  * calls), the calls table and its credit checkpoints, the SIP transports
- * (a call needs the store and the trusted peers), and the control socket
+ * (a call needs the store and the trusted peers), the calls a previous
+ * sbcd left resumed from their dialog records as soon as the transports
+ * are up (call_restore.h), and the control socket
  * last, so an operator who can connect sees a working daemon.  At
  * shutdown the SIP transports go first:
  * calls still up get BYE/CANCEL and their CDRs before the store closes.
@@ -28,6 +30,7 @@
 
 #include "call.h"
 #include "call_media.h"
+#include "call_restore.h"
 #include "cdr.h"
 #include "credit.h"
 #include "credit_checkpoint.h"
@@ -145,6 +148,7 @@ static int socket_dir_make(const char *sock_path)
 int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 {
 	const struct cfg_paths *paths = &cfg->paths;
+	struct b2b_restore *restore = NULL;
 	int rc;
 
 	ctx->cfg = cfg;
@@ -181,7 +185,9 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 			"in use by another sbcd" : strerror(-rc));
 		goto err;
 	}
-	/* prepaid calls a killed sbcd left: debited before any new call */
+	/* prepaid calls a killed sbcd left: debited before any new call;
+	 * their dialogs are read first, to hang them up (call_restore.h) */
+	restore = b2b_restore_load(ctx->store);
 	rc = b2b_credit_reconcile(ctx->store, b2b_now_ms());
 	if (rc < 0)
 		goto err;
@@ -248,6 +254,9 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 		log_err("SIP transports: %s", strerror(-rc));
 		goto err;
 	}
+	/* before the loop runs: no request of a restored dialog meets 481 */
+	b2b_restore_run(ctx, restore);
+	restore = NULL;
 	rc = b2b_gw_monitor_init(ctx);
 	if (rc < 0) {
 		log_err("gateway monitor: %s", strerror(-rc));
@@ -273,6 +282,7 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 		   SBC_VERSION, cfg->n_realms, paths->control_socket);
 	return 0;
 err:
+	b2b_restore_free(restore);
 	b2b_uninit(ctx);
 	return rc;
 }
@@ -283,8 +293,29 @@ int b2b_run(struct b2b_ctx *ctx)
 	return 0;
 }
 
+/*
+ * SIGTERM with calls kept for the next sbcd (call_restore.h): the process
+ * ends here without shutting the SIP stack down, which would BYE them, as
+ * a SIGKILL would but with the store closed and the pid file removed.
+ */
+static void exit_keeping_calls(struct b2b_ctx *ctx, int kept)
+{
+	ctl_server_free(ctx->ctl);
+	store_close(ctx->store);
+	if (ctx->cfg->paths.pid_file[0])
+		unlink(ctx->cfg->paths.pid_file);
+	log_notice("stopped, %d call(s) left to the next sbcd", kept);
+	log_uninit();
+	_exit(0);
+}
+
 void b2b_uninit(struct b2b_ctx *ctx)
 {
+	int kept;
+
+	if (ctx->exit_signal == SIGTERM && ctx->calls && ctx->sip &&
+	    (kept = b2b_restore_keep(ctx)) > 0)
+		exit_keeping_calls(ctx, kept);
 	ctl_server_free(ctx->ctl);
 	ctx->ctl = NULL;
 	b2b_gw_monitor_uninit(ctx);

@@ -40,8 +40,9 @@
  *  - m=message TCP/MSRP (kind B2B_SDP_MSRP, no media ports): a=path and
  *    a=setup are the SBC's, the port and a media-level c= the realm's
  *    MSRP address, for the dataplane's MSRP relay (msrp_sdp.h has the
- *    rules); TCP/TLS/MSRP, and MSRP while dataplane.msrp_sessions is 0,
- *    are declined by port 0.
+ *    rules; over TCP/TLS/MSRP also a=fingerprint, the SBC's); TCP/TLS/MSRP
+ *    from a realm without a certificate, and MSRP while
+ *    dataplane.msrp_sessions is 0, are declined by port 0.
  *
  * SRTP (SDES, RFC 4568; suites in sdes.h) by each realm's srtp policy:
  *  - from a leg whose realm is `off`, RTP/SAVP is refused; `required`

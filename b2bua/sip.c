@@ -58,8 +58,8 @@
  * methods already hold REGISTER: naming it again crashes nua's list merge
  * under ASan).  PRACK is the application's so that sbcd PRACKs reliable
  * responses itself (nua would send its own PRACK without looking at the
- * body) and refuses an offer in one (call_relay.c); nua answers NOTIFY,
- * which sbcd relays for REFER (call_refer.c).
+ * body) and handles the offers and answers in one (call_early.c); nua
+ * answers NOTIFY, which sbcd relays for REFER (call_refer.c).
  */
 #define SIP_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, " \
 	"REGISTER, MESSAGE, PRACK, REFER, NOTIFY"
@@ -67,7 +67,7 @@
 
 /*
  * Option tags sbcd itself supports on each leg: session timers and
- * reliable provisional responses (RFC 3262, per leg: call_relay.c); hide.c
+ * reliable provisional responses (RFC 3262, per leg: call_early.c); hide.c
  * passes end-to-end tags across.  nua answers 420 to a Require of any other.
  */
 #define SIP_SUPPORTED "timer, 100rel"

@@ -162,7 +162,18 @@ struct store_registration {
 	uint32_t cseq;
 };
 
-/* A call in progress, kept so a restarted sbcd can reconcile its flows. */
+#define STORE_ROUTE_SET_MAX 1024	/* a dialog's route set, Route syntax */
+#define STORE_SDP_MAX 8192		/* an SDP body kept for a restart */
+#define STORE_MEDIA_MAX 32768		/* a call's media state, hex */
+
+/*
+ * An answered call, kept (and rewritten when a re-INVITE or UPDATE changes
+ * it) so a restarted sbcd can resume both its dialogs (call_restore.h).
+ * Members after route were added without a new version: a record written
+ * before them decodes with them empty and its call is settled, not resumed.
+ * The SDP bodies and the media state hold the SBC's and the peers' SRTP
+ * keys: secrets, in the store only (as HA1), never logged or shown.
+ */
 struct store_dialog {
 	char call_id[STORE_CALLID_MAX];		/* key: leg A Call-ID */
 	char b_call_id[STORE_CALLID_MAX];
@@ -171,10 +182,30 @@ struct store_dialog {
 	char b_local_tag[STORE_TAG_MAX];
 	char b_remote_tag[STORE_TAG_MAX];
 	char state[STORE_WORD_MAX];		/* early, confirmed, terminating */
-	int64_t created_ms;			/* unix time, ms */
+	int64_t created_ms;			/* unix time, ms: the call's setup */
 	char account[STORE_ID_MAX];		/* caller's account, or "" */
 	char peer[STORE_NAME_MAX];		/* the peer involved, or "" */
 	char route[STORE_PREFIX_MAX];		/* prefix of the route taken */
+	/* the call */
+	char id[STORE_NAME_MAX];		/* sbcd call id */
+	char caller[STORE_ID_MAX];
+	char callee[STORE_ID_MAX];		/* dialled number */
+	int64_t answer_ms;			/* unix time, ms */
+	char gateway[STORE_GW_MAX];		/* the gateway that answered */
+	bool prepaid;				/* has a live_calls record */
+	/* per leg: realm, peer, local and remote URI (name-addr, no tag),
+	 * remote target, route set, outbound proxy, highest local CSeq, and
+	 * the SDP the SBC last sent there */
+	char a_realm[STORE_NAME_MAX], b_realm[STORE_NAME_MAX];
+	char a_peer[STORE_NAME_MAX], b_peer[STORE_NAME_MAX];
+	char a_local[STORE_URI_MAX], b_local[STORE_URI_MAX];
+	char a_remote[STORE_URI_MAX], b_remote[STORE_URI_MAX];
+	char a_target[STORE_URI_MAX], b_target[STORE_URI_MAX];
+	char a_route[STORE_ROUTE_SET_MAX], b_route[STORE_ROUTE_SET_MAX];
+	char a_proxy[STORE_URI_MAX], b_proxy[STORE_URI_MAX];
+	uint32_t a_cseq, b_cseq;
+	char a_sdp[STORE_SDP_MAX], b_sdp[STORE_SDP_MAX];
+	char media[STORE_MEDIA_MAX];		/* media_saved.h, hex */
 };
 
 /* A call detail record; appended once when the call ends. */

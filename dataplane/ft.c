@@ -530,7 +530,11 @@ static bool msrp_id_char(char c)
 /* an MSRP leg: the packet fields are not there, struct ft_msrp is */
 static bool msrp_ok(const struct ft_msrp *m)
 {
-	if (m->reserved || (m->flags & ~(FT_MSRP_ACTIVE | FT_MSRP_TLS)) ||
+	unsigned fp_len = ft_fp_len(m->fp_hash);
+
+	if (m->fp_hash >= FT_FP_COUNT ||
+	    !zero(m->fp + fp_len, FT_FP_MAX - fp_len) ||
+	    (m->flags & ~(FT_MSRP_ACTIVE | FT_MSRP_TLS)) ||
 	    !m->id_len ||
 	    m->id_len > FT_MSRP_ID_MAX || !m->path_len ||
 	    m->path_len > FT_MSRP_PATH_MAX ||

@@ -19,10 +19,10 @@
  *   +--------------------------------------------------------------+
  *   hdr->ring_off: struct ft_notice ring[capacity] {slot, seq}       writer -> owner
  *   +--------------------------------------------------------------+
- *   hdr->entries_off: struct ft_entry entries[capacity], 320 bytes each
- *   |  line 0-2  seq | state | epoch | struct ft_flow | pad           writer only
- *   |  line 3    cseq | epoch | packets | bytes | last_ns | drops | ssrc   owner only
- *   |  line 4    latched address                                        owner only
+ *   hdr->entries_off: struct ft_entry entries[capacity], 384 bytes each
+ *   |  line 0-3  seq | state | epoch | struct ft_flow | pad           writer only
+ *   |  line 4    cseq | epoch | packets | bytes | last_ns | drops | ssrc   owner only
+ *   |  line 5    latched address                                        owner only
  *   +--------------------------------------------------------------+
  *
  * Who may attach: an OFD lock (fcntl F_OFD_SETLK) on byte FT_LOCK_OWNER of
@@ -53,7 +53,7 @@
  * leaves it out, since every leg of a realm shares its MSRP address and
  * port.  Its counters count chunks (packets) and body bytes from the peer.
  *
- * Counters: written by the dataplane only, in the entry's lines 3-4, never
+ * Counters: written by the dataplane only, in the entry's lines 4-5, never
  * shared with the writer's lines.  A flow is counted by the lcore that
  * receives it: RSS hashes the 5-tuple, which is fixed for a media stream,
  * so one lcore owns it and plain relaxed load/store suffices (no locked
@@ -79,7 +79,7 @@
 #include <sys/types.h>
 
 #define FT_MAGIC 0x31574f4c46434253ULL	/* "SBCFLOW1" little-endian */
-#define FT_ABI_VERSION 2u	/* 2: FT_KIND_MSRP */
+#define FT_ABI_VERSION 3u	/* 2: FT_KIND_MSRP, 3: ft_msrp.fp */
 #define FT_CACHE_LINE 64
 #define FT_CAPACITY_MIN 8u
 #define FT_CAPACITY_MAX (16u * 1024 * 1024)
@@ -169,6 +169,27 @@ struct ft_srtp {
 #define FT_MSRP_PATH_MAX 92	/* the peer's a=path, as it sent it */
 #define FT_MSRP_ACTIVE 0x01u	/* the relay connects to @peer (RFC 6135) */
 #define FT_MSRP_TLS 0x02u	/* the SBC's URI is msrps: on its TLS port */
+#define FT_FP_MAX 64		/* bytes of the longest digest, SHA-512 */
+
+/* The hash of a certificate fingerprint (RFC 8122 section 5). */
+enum ft_fp_hash {
+	FT_FP_NONE = 0,		/* no fingerprint */
+	FT_FP_SHA1,
+	FT_FP_SHA224,
+	FT_FP_SHA256,
+	FT_FP_SHA384,
+	FT_FP_SHA512,
+	FT_FP_COUNT,
+};
+
+/* ft_fp_len - bytes of a @hash digest; 0 for none or unknown */
+static inline unsigned ft_fp_len(unsigned hash)
+{
+	static const unsigned char len[FT_FP_COUNT] = { 0, 20, 28, 32, 48,
+							64 };
+
+	return hash < FT_FP_COUNT ? len[hash] : 0;
+}
 
 /*
  * One leg of an MSRP session (kind FT_KIND_MSRP; the MSRP relay of the
@@ -177,7 +198,9 @@ struct ft_srtp {
  * and port, shared by every leg of the realm) and @id, msrps:// on the
  * realm's TLS port with FT_MSRP_TLS (RFC 4975 section 14); ft_flow.pair
  * is the other leg's slot.  Text fields are not NUL-terminated; the bytes after
- * their length are zero.
+ * their length are zero.  @fp is the certificate fingerprint the peer's SDP
+ * gave (a=fingerprint, RFC 8122): a TLS peer of the leg must present that
+ * certificate (ABI version 3; FT_FP_NONE: no fingerprint, the bytes zero).
  */
 struct ft_msrp {
 	struct ft_endpoint peer;	/* first hop of @path, to connect to;
@@ -185,9 +208,10 @@ struct ft_msrp {
 	uint8_t flags;		/* FT_MSRP_* */
 	uint8_t id_len;		/* 1..FT_MSRP_ID_MAX */
 	uint8_t path_len;	/* 1..FT_MSRP_PATH_MAX */
-	uint8_t reserved;	/* zero */
+	uint8_t fp_hash;	/* enum ft_fp_hash */
 	char id[FT_MSRP_ID_MAX];	/* RFC 4975 session-id characters */
 	char path[FT_MSRP_PATH_MAX];	/* the peer's To-Path */
+	uint8_t fp[FT_FP_MAX];	/* ft_fp_len(fp_hash) bytes of digest */
 };
 
 /*
@@ -251,7 +275,7 @@ struct ft_counters {
 struct ft_entry {
 	uint64_t seq;		/* odd while the writer changes data */
 	struct ft_entry_data data;
-	uint8_t reserved[FT_CACHE_LINE * 3 - 8 - sizeof(struct ft_entry_data)];
+	uint8_t reserved[FT_CACHE_LINE * 4 - 8 - sizeof(struct ft_entry_data)];
 	struct ft_counters ctr;
 } __attribute__((aligned(FT_CACHE_LINE)));
 
@@ -296,20 +320,20 @@ struct ft_header {
 /* The ABI: a change here is a new FT_ABI_VERSION. */
 static_assert(sizeof(struct ft_endpoint) == 20, "ft_endpoint");
 static_assert(sizeof(struct ft_srtp) == 32, "ft_srtp");
-static_assert(sizeof(struct ft_msrp) == 132, "ft_msrp");
-static_assert(sizeof(struct ft_flow) == 168, "ft_flow");
+static_assert(sizeof(struct ft_msrp) == 196, "ft_msrp");
+static_assert(sizeof(struct ft_flow) == 232, "ft_flow");
 static_assert(offsetof(struct ft_flow, local) == 16, "ft_flow.local");
 static_assert(offsetof(struct ft_flow, srtp_in) == 76, "ft_flow.srtp_in");
 static_assert(offsetof(struct ft_flow, msrp) == 36, "ft_flow.msrp");
-static_assert(sizeof(struct ft_entry_data) == 176, "ft_entry_data");
+static_assert(sizeof(struct ft_entry_data) == 240, "ft_entry_data");
 static_assert(sizeof(struct ft_entry_data) % 8 == 0, "copied as words");
 static_assert(offsetof(struct ft_entry, data) == 8, "ft_entry.data");
-static_assert(offsetof(struct ft_entry, ctr) == 3 * FT_CACHE_LINE,
+static_assert(offsetof(struct ft_entry, ctr) == 4 * FT_CACHE_LINE,
 	      "counters start on their own line");
 static_assert(offsetof(struct ft_counters, latched_addr) == FT_CACHE_LINE,
 	      "per-packet counters fit one line");
 static_assert(sizeof(struct ft_counters) == 2 * FT_CACHE_LINE, "ft_counters");
-static_assert(sizeof(struct ft_entry) == 5 * FT_CACHE_LINE, "ft_entry");
+static_assert(sizeof(struct ft_entry) == 6 * FT_CACHE_LINE, "ft_entry");
 static_assert(sizeof(struct ft_notice) == 8, "ft_notice");
 static_assert(sizeof(struct ft_lane) == FT_CACHE_LINE, "ft_lane");
 static_assert(offsetof(struct ft_header, owner_pid) == 1 * FT_CACHE_LINE,

@@ -233,11 +233,30 @@ struct hop_cache {
 	struct rte_ether_addr mac;
 };
 
+/*
+ * Whether two addresses of @family are equal.  Fixed-size loads: a memcmp()
+ * of a length known only at run time is a library call, per packet here.
+ */
+static inline bool addr_eq(const uint8_t *a, const uint8_t *b, int family)
+{
+	uint64_t x[2], y[2];
+	uint32_t u, v;
+
+	if (family == AF_INET) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		return u == v;
+	}
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
 static inline bool hop_cached(const struct hop_cache *h, uint16_t port,
 			      int family, const uint8_t *dst)
 {
 	return h->valid && h->port == port && h->family == family &&
-		memcmp(h->dst, dst, family == AF_INET ? 4 : 16) == 0;
+		addr_eq(h->dst, dst, family);
 }
 
 /*
@@ -254,7 +273,7 @@ static void ask_owner(struct dp_lcore *lc, uint16_t port, int family,
 	const unsigned alen = family == AF_INET ? 4 : 16;
 	struct dp_neigh_msg msg = { .m = NULL, .family = (uint8_t)family };
 
-	if (a->family == family && memcmp(a->addr, dst, alen) == 0 &&
+	if (a->family == family && addr_eq(a->addr, dst, family) &&
 	    lc->now_tsc - a->tsc < rte_get_tsc_hz() / 1000)
 		return;
 	memcpy(msg.addr, dst, alen);
@@ -547,6 +566,7 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 		ctr[k] = ft_counters_of(ctx->ft, slot[k]);
 		rte_prefetch0(ctr[k]);
 	}
+	/* the flows' epochs are checked in the loop below, once they are in */
 	for (unsigned k = 0; k < nm; k++) {
 		f[k] = NULL;
 		if (!(hits >> k & 1)) {
@@ -554,18 +574,19 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 			continue;
 		}
 		f[k] = dp_flow_get(ctx->flows, slot[k]);
-		if (unlikely(f[k] == NULL) || unlikely(f[k]->epoch != epoch[k]))
-			f[k] = NULL;
-		else
+		if (likely(f[k] != NULL))
 			rte_prefetch0(f[k]);
 	}
+	c->rx_packets += n;
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		c->rx_packets++;
 		c->rx_bytes += rte_pktmbuf_pkt_len(m);
 		switch (p[i].class) {
 		case DP_PKT_MEDIA_UDP:
+			/* a slot reused since the lookup: not the flow indexed */
+			if (f[j] && unlikely(f[j]->epoch != epoch[j]))
+				f[j] = NULL;
 			media(lc, q, c, m, &p[i], f[j], ctr[j], &h);
 			j++;
 			break;

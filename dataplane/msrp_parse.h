@@ -49,8 +49,8 @@ struct dp_msrp_msg {
 	struct dp_msrp_str tid;		/* transact-id */
 	struct dp_msrp_str method;	/* request: SEND, REPORT, ... */
 	unsigned status;		/* response: 100-999 */
-	struct dp_msrp_str to_path;	/* required, the first header */
-	struct dp_msrp_str from_path;	/* required, the second header */
+	struct dp_msrp_str to_path;	/* required, once */
+	struct dp_msrp_str from_path;	/* required, once */
 	struct dp_msrp_header hdr[DP_MSRP_HEADERS];	/* in order, To-Path
 							 * and From-Path too */
 	unsigned n_hdr;

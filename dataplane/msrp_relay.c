@@ -21,12 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <rte_common.h>
 #include <rte_lcore.h>
-#include <rte_telemetry.h>
 
 #include "log.h"
 #include "msrp_parse.h"
+#include "msrp_telemetry.h"
 #include "msrp_tls.h"
 
 #define BIND_TIMEOUT_MS 10000	/* an accepted connection names its leg */
@@ -52,6 +51,8 @@ struct leg {
 	struct conn *conn;		/* bound connection, or NULL */
 	int64_t retry_ms;		/* active: next connect attempt */
 	bool warned;			/* connect failure logged */
+	bool cert_failed;		/* its peer's certificate was refused:
+					 * not connected again until a put */
 };
 
 struct conn {
@@ -69,6 +70,7 @@ struct conn {
 	char *out;
 	size_t out_len;
 	char bind_tid[DP_MSRP_TID_MAX + 1];	/* our bodiless SEND's */
+	struct dp_msrp_fp fp;		/* TLS client: the server's, if any */
 	struct conn *prev, *next;
 };
 
@@ -86,7 +88,9 @@ struct dp_msrp_relay {
 	int ep, evfd;
 	int lfd[LISTEN_MAX];
 	SSL_CTX *lctx[LISTEN_MAX];	/* TLS listeners' */
-	SSL_CTX *client;		/* toward msrps: peers */
+	/* toward msrps: peers, by realm; [n_realms]: no certificate */
+	SSL_CTX *client[CFG_MAX_REALMS + 1];
+	X509_STORE *ca;			/* dataplane.msrp_tls_ca, or NULL */
 	unsigned n_listen;
 	struct leg *legs;		/* [max_legs] */
 	unsigned max_legs, n_legs;
@@ -104,15 +108,9 @@ struct dp_msrp_relay {
 	uint8_t *known;			/* [capacity / 8], main lcore's */
 	/* counters: written by the relay thread, read by telemetry */
 	uint64_t n_messages, n_bytes, n_refused, n_errors, n_bound;
+	uint64_t n_bad_certs;
 	bool wake;			/* a leg got ready or room: wake() */
 };
-
-/* /sbc/msrp: the telemetry callback has no argument, hence this */
-static struct {
-	pthread_mutex_t lock;
-	struct dp_msrp_relay *r;
-	bool registered;
-} tel = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static int64_t now_ms(void)
 {
@@ -172,6 +170,15 @@ static struct conn *conn_new(struct dp_msrp_relay *r, int fd, SSL_CTX *ctx,
 
 static void conn_close(struct dp_msrp_relay *r, struct conn *c, const char *why)
 {
+	const char *bad = dp_msrp_tls_refused(c->ssl);
+
+	if (bad && c->leg) {
+		count(&r->n_bad_certs, 1);
+		c->leg->cert_failed = true;
+		log_notice("msrp: slot %u: peer certificate refused: %s; not "
+			   "connected again until the leg changes",
+			   c->leg->slot, bad);
+	}
 	if (why)
 		log_info("msrp: %s%u: connection closed: %s",
 			 c->leg ? "slot " : "unbound, fd ",
@@ -269,7 +276,7 @@ static void conn_events(struct dp_msrp_relay *r, struct conn *c)
 
 /* messages ---------------------------------------------------------------- */
 
-enum verdict { DONE, BLOCKED, CLOSE };
+enum verdict { DONE, BLOCKED, CLOSE, REFUSED };
 
 static bool str_eq(const struct dp_msrp_str *a, const char *b, size_t blen)
 {
@@ -284,6 +291,15 @@ static bool names(const struct dp_msrp_str *to, const struct leg *l)
 	return !memchr(to->s, ' ', to->len) &&
 	       dp_msrp_uri_parse(to->s, to->len, &u) == 0 &&
 	       str_eq(&u.session_id, l->f.msrp.id, l->f.msrp.id_len);
+}
+
+/* the certificate fingerprint leg @l's peer gave, as the TLS checks take it */
+static void leg_fp(const struct leg *l, struct dp_msrp_fp *fp)
+{
+	memset(fp, 0, sizeof(*fp));
+	fp->hash = l->f.msrp.fp_hash;
+	fp->len = (uint8_t)ft_fp_len(fp->hash);
+	memcpy(fp->d, l->f.msrp.fp, fp->len);
 }
 
 /* the leg a new connection's first request names, or NULL */
@@ -374,6 +390,15 @@ static enum verdict handle(struct dp_msrp_relay *r, struct conn *c,
 			conn_flush(c);
 			return CLOSE;
 		}
+		leg_fp(l, &c->fp);
+		if (c->ssl && c->fp.hash != FT_FP_NONE &&
+		    !dp_msrp_tls_peer_is(c->ssl, &c->fp)) {
+			/* RFC 8122 section 6: not the a=fingerprint's */
+			count(&r->n_bad_certs, 1);
+			respond(r, c, m, 403, "Forbidden");
+			conn_flush(c);
+			return REFUSED;
+		}
 		conn_bind(r, c, l);
 	}
 	/* RFC 4975 section 5.4: a bodiless SEND binds the connection */
@@ -406,8 +431,9 @@ static bool conn_process(struct dp_msrp_relay *r, struct conn *c)
 			break;
 		}
 		v = handle(r, c, &m);
-		if (v == CLOSE) {
-			why = "no session named";
+		if (v == CLOSE || v == REFUSED) {
+			why = v == CLOSE ? "no session named" :
+					   "not the a=fingerprint's certificate";
 			break;
 		}
 		if (v == BLOCKED) {
@@ -549,7 +575,7 @@ static void leg_connect(struct dp_msrp_relay *r, struct leg *l)
 	int fd;
 
 	if (!(l->f.msrp.flags & FT_MSRP_ACTIVE) || l->conn ||
-	    now_ms() < l->retry_ms)
+	    l->cert_failed || now_ms() < l->retry_ms)
 		return;
 	l->retry_ms = now_ms() + RETRY_MS;
 	if (dp_msrp_tls_sockaddr(&l->f.local, &src, &slen) < 0 ||
@@ -575,10 +601,14 @@ static void leg_connect(struct dp_msrp_relay *r, struct leg *l)
 	}
 	/* RFC 4975 section 14: an msrps: peer takes TLS */
 	c = conn_new(r, fd, l->f.msrp.path_len > 6 &&
-		     !strncasecmp(l->f.msrp.path, "msrps:", 6) ? r->client :
-		     NULL, false);
+		     !strncasecmp(l->f.msrp.path, "msrps:", 6) ?
+		     r->client[dp_msrp_tls_realm(r->cfg, &l->f.local)] : NULL,
+		     false);
 	if (!c)
 		return;
+	leg_fp(l, &c->fp);
+	if (c->ssl)
+		dp_msrp_tls_check(c->ssl, &c->fp, r->ca != NULL);
 	conn_bind(r, c, l);
 	c->connecting = true;
 	conn_events(r, c);
@@ -651,6 +681,7 @@ static void leg_put(struct dp_msrp_relay *r, const struct change *ch)
 	l->slot = ch->slot;
 	l->epoch = ch->epoch;
 	l->f = ch->flow;
+	l->cert_failed = false;
 	leg_uri(l);
 }
 
@@ -803,30 +834,6 @@ static int listen_tls(struct dp_msrp_relay *r, const struct cfg *cfg,
 	return listen_on(r, realm, realm->msrp_tls_port, ctx);
 }
 
-static int handle_msrp(const char *cmd __rte_unused,
-		       const char *params __rte_unused, struct rte_tel_data *d)
-{
-	struct dp_msrp_stats s;
-	int ret = 0;
-
-	pthread_mutex_lock(&tel.lock);
-	if (!tel.r) {
-		ret = -ENODEV;
-	} else {
-		dp_msrp_relay_stats(tel.r, &s);
-		rte_tel_data_start_dict(d);
-		rte_tel_data_add_dict_u64(d, "legs", s.legs);
-		rte_tel_data_add_dict_u64(d, "connections", s.connections);
-		rte_tel_data_add_dict_u64(d, "bound", s.bound);
-		rte_tel_data_add_dict_u64(d, "messages", s.messages);
-		rte_tel_data_add_dict_u64(d, "bytes", s.bytes);
-		rte_tel_data_add_dict_u64(d, "refused", s.refused);
-		rte_tel_data_add_dict_u64(d, "errors", s.errors);
-	}
-	pthread_mutex_unlock(&tel.lock);
-	return ret;
-}
-
 struct dp_msrp_relay *dp_msrp_relay_create(const struct cfg *cfg,
 					   struct ft *ft)
 {
@@ -851,9 +858,22 @@ struct dp_msrp_relay *dp_msrp_relay_create(const struct cfg *cfg,
 	r->legs = calloc(r->max_legs, sizeof(*r->legs));
 	r->slot_leg = calloc(r->capacity, sizeof(*r->slot_leg));
 	r->known = calloc(r->capacity / 8 + 1, 1);
-	r->client = dp_msrp_tls_client();
-	if (!r->legs || !r->slot_leg || !r->known || !r->client)
+	if (!r->legs || !r->slot_leg || !r->known)
 		goto err;
+	if (cfg->dp.msrp_tls_ca[0] && !(r->ca = dp_msrp_tls_ca(
+						cfg->dp.msrp_tls_ca))) {
+		err = EINVAL;
+		goto err;
+	}
+	for (unsigned i = 0; i <= cfg->n_realms; i++) {
+		r->client[i] = dp_msrp_tls_client(i < cfg->n_realms ?
+						  &cfg->realms[i] : NULL,
+						  r->ca);
+		if (!r->client[i]) {
+			err = EINVAL;
+			goto err;
+		}
+	}
 	r->ep = epoll_create1(EPOLL_CLOEXEC);
 	r->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (r->ep < 0 || r->evfd < 0 ||
@@ -882,15 +902,7 @@ struct dp_msrp_relay *dp_msrp_relay_create(const struct cfg *cfg,
 		goto err;
 	}
 	r->started = true;
-	pthread_mutex_lock(&tel.lock);
-	if (!tel.registered &&
-	    rte_telemetry_register_cmd("/sbc/msrp", handle_msrp,
-				       "MSRP relay: legs, connections and "
-				       "counters.  Takes no parameters.") < 0)
-		log_warn("msrp: /sbc/msrp telemetry not registered");
-	tel.registered = true;
-	tel.r = r;
-	pthread_mutex_unlock(&tel.lock);
+	dp_msrp_telemetry_set(r);
 	log_notice("msrp: relay up, at most %u sessions, chunks up to %u "
 		   "bytes", cfg->dp.msrp_sessions, cfg->dp.msrp_max_chunk);
 	return r;
@@ -907,10 +919,7 @@ void dp_msrp_relay_free(struct dp_msrp_relay *r)
 
 	if (!r)
 		return;
-	pthread_mutex_lock(&tel.lock);
-	if (tel.r == r)
-		tel.r = NULL;
-	pthread_mutex_unlock(&tel.lock);
+	dp_msrp_telemetry_clear(r);
 	if (r->started) {
 		atomic_store(&r->stop, true);
 		if (write(r->evfd, &one, sizeof(one)) < 0)
@@ -923,7 +932,9 @@ void dp_msrp_relay_free(struct dp_msrp_relay *r)
 		close(r->lfd[i]);
 		SSL_CTX_free(r->lctx[i]);
 	}
-	SSL_CTX_free(r->client);
+	for (unsigned i = 0; i <= CFG_MAX_REALMS; i++)
+		SSL_CTX_free(r->client[i]);
+	X509_STORE_free(r->ca);
 	if (r->ep >= 0)
 		close(r->ep);
 	if (r->evfd >= 0)
@@ -984,5 +995,6 @@ void dp_msrp_relay_stats(const struct dp_msrp_relay *r,
 		.bytes = __atomic_load_n(&r->n_bytes, __ATOMIC_RELAXED),
 		.refused = __atomic_load_n(&r->n_refused, __ATOMIC_RELAXED),
 		.errors = __atomic_load_n(&r->n_errors, __ATOMIC_RELAXED),
+		.bad_certs = __atomic_load_n(&r->n_bad_certs, __ATOMIC_RELAXED),
 	};
 }

@@ -23,6 +23,10 @@
  *    address to the first URI of the peer's path (over TLS when that is
  *    msrps:), retrying every second, and binds the connection with a
  *    bodiless SEND (section 5.4);
+ *  - over TLS the peer's certificate is checked as msrp_tls.h says: the
+ *    leg's a=fingerprint, else dataplane.msrp_tls_ca's chain for a peer it
+ *    connects to; a refused one is counted (bad_certs), and a leg whose
+ *    server was refused is not connected again until its entry changes;
  *  - a bodiless SEND is answered by the relay; every other request (SEND
  *    chunks with their continuation flags and Byte-Range, REPORT) and
  *    every response goes to the other leg unchanged but for To-Path (the
@@ -65,6 +69,8 @@ struct dp_msrp_stats {
 	uint64_t refused;	/* connections that named no session, over
 				 * the limit, or failed to connect */
 	uint64_t errors;	/* connections closed for bad or large MSRP */
+	uint64_t bad_certs;	/* TLS peers whose certificate was refused
+				 * (msrp_tls.h: fingerprint or chain) */
 };
 
 /**

@@ -1,7 +1,8 @@
 /*
  * The MSRP relay's transport: listening sockets, plain TCP reads and
  * writes, and TLS (RFC 4975 section 14, msrps:) with OpenSSL on the same
- * non-blocking sockets.  See msrp_tls.h.
+ * non-blocking sockets, with the checks of a peer's certificate.  See
+ * msrp_tls.h.
  */
 #include "msrp_tls.h"
 
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/x509_vfy.h>
 
 #include "log.h"
 
@@ -113,6 +115,19 @@ bool dp_msrp_tls_shared(const struct cfg *cfg, unsigned i, bool tls)
 	return false;
 }
 
+unsigned dp_msrp_tls_realm(const struct cfg *cfg, const struct ft_endpoint *ep)
+{
+	for (unsigned i = 0; i < cfg->n_realms; i++) {
+		const struct cfg_ip *ip = &cfg->realms[i].msrp_addr;
+		bool v6 = ip->af == AF_INET6;
+
+		if (ep->family == (v6 ? FT_FAMILY_IPV6 : FT_FAMILY_IPV4) &&
+		    !memcmp(ep->addr, &ip->u, v6 ? 16 : 4))
+			return i;
+	}
+	return cfg->n_realms;
+}
+
 static SSL_CTX *ctx_new(const SSL_METHOD *method)
 {
 	SSL_CTX *ctx = SSL_CTX_new(method);
@@ -129,14 +144,9 @@ static SSL_CTX *ctx_new(const SSL_METHOD *method)
 	return ctx;
 }
 
-SSL_CTX *dp_msrp_tls_server(const struct cfg_realm *realm)
+/* the realm's certificate and key into @ctx; false (logged) when one fails */
+static bool ctx_cert(SSL_CTX *ctx, const struct cfg_realm *realm)
 {
-	SSL_CTX *ctx = ctx_new(TLS_server_method());
-
-	if (!ctx) {
-		log_err("msrp: realm %s: no TLS context", realm->name);
-		return NULL;
-	}
 	if (SSL_CTX_use_certificate_chain_file(ctx, realm->tls_cert) != 1) {
 		log_err("msrp: realm %s: tls_cert %s: no PEM certificate",
 			realm->name, realm->tls_cert);
@@ -146,21 +156,136 @@ SSL_CTX *dp_msrp_tls_server(const struct cfg_realm *realm)
 		log_err("msrp: realm %s: tls_key %s: no PEM private key of "
 			"tls_cert", realm->name, realm->tls_key);
 	} else {
-		return ctx;
+		return true;
 	}
 	ERR_clear_error();
-	SSL_CTX_free(ctx);
+	return false;
+}
+
+/*
+ * A client's certificate is asked for but not checked in the handshake:
+ * which leg (and a=fingerprint) a connection is for is known only from its
+ * first request, when dp_msrp_tls_peer_is() checks it.
+ */
+static int any_client(int ok, X509_STORE_CTX *xs)
+{
+	(void)ok;
+	(void)xs;
+	return 1;
+}
+
+SSL_CTX *dp_msrp_tls_server(const struct cfg_realm *realm)
+{
+	static const unsigned char sid_ctx[] = "sbc-msrp";
+	SSL_CTX *ctx = ctx_new(TLS_server_method());
+
+	if (!ctx) {
+		log_err("msrp: realm %s: no TLS context", realm->name);
+		return NULL;
+	}
+	if (!ctx_cert(ctx, realm)) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, any_client);
+	/* resuming a session where client certificates are asked needs it */
+	SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx) - 1);
+	return ctx;
+}
+
+X509_STORE *dp_msrp_tls_ca(const char *path)
+{
+	X509_STORE *st = X509_STORE_new();
+	STACK_OF(X509_OBJECT) *objs;
+
+	if (!st)
+		return NULL;
+	if (X509_STORE_load_file(st, path) != 1) {
+		log_err("msrp: dataplane.msrp_tls_ca %s: not a PEM file of "
+			"certificates", path);
+		ERR_clear_error();
+		X509_STORE_free(st);
+		return NULL;
+	}
+	objs = X509_STORE_get0_objects(st);
+	for (int i = 0; objs && i < sk_X509_OBJECT_num(objs); i++)
+		if (X509_OBJECT_get_type(sk_X509_OBJECT_value(objs, i)) ==
+		    X509_LU_X509)
+			return st;
+	log_err("msrp: dataplane.msrp_tls_ca %s: no certificate", path);
+	X509_STORE_free(st);
 	return NULL;
 }
 
-SSL_CTX *dp_msrp_tls_client(void)
+SSL_CTX *dp_msrp_tls_client(const struct cfg_realm *realm, X509_STORE *ca)
 {
 	SSL_CTX *ctx = ctx_new(TLS_client_method());
 
-	/* peers are not verified (msrp_tls.h): SSL_VERIFY_NONE */
-	if (ctx)
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (!ctx)
+		return NULL;
+	/* the certificate a peer checks against the SBC's a=fingerprint */
+	if (realm && dp_msrp_tls_has(realm) && !ctx_cert(ctx, realm)) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	if (ca && SSL_CTX_set1_verify_cert_store(ctx, ca) != 1) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	/* dp_msrp_tls_check() sets what each connection checks */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	return ctx;
+}
+
+/* the leaf must be the certificate of the a=fingerprint, chain or not */
+static int fp_verify(int ok, X509_STORE_CTX *xs)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xs,
+				SSL_get_ex_data_X509_STORE_CTX_idx());
+	const struct dp_msrp_fp *fp = ssl ? SSL_get_app_data(ssl) : NULL;
+
+	(void)ok;
+	if (fp && dp_msrp_fp_cert(X509_STORE_CTX_get0_cert(xs), fp)) {
+		/* the chain's own errors (self-signed) are not the verdict:
+		 * SSL_get_verify_result() must say OK (dp_msrp_tls_refused) */
+		X509_STORE_CTX_set_error(xs, X509_V_OK);
+		return 1;
+	}
+	X509_STORE_CTX_set_error(xs, X509_V_ERR_CERT_REJECTED);
+	return 0;
+}
+
+void dp_msrp_tls_check(SSL *ssl, const struct dp_msrp_fp *fp, bool chain)
+{
+	if (fp->hash != FT_FP_NONE) {
+		/* RFC 4975 section 14.1: a self-signed certificate is fine */
+		SSL_set_app_data(ssl, (void *)fp);
+		SSL_set_verify(ssl, SSL_VERIFY_PEER, fp_verify);
+	} else if (chain) {
+		SSL_set_verify(ssl, SSL_VERIFY_PEER, NULL);
+	}
+}
+
+const char *dp_msrp_tls_refused(SSL *ssl)
+{
+	long v;
+
+	if (!ssl || SSL_is_server(ssl) ||
+	    !(SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER))
+		return NULL;
+	v = SSL_get_verify_result(ssl);
+	if (v == X509_V_OK)
+		return NULL;
+	return v == X509_V_ERR_CERT_REJECTED ?
+		       "not the certificate of its a=fingerprint" :
+		       X509_verify_cert_error_string(v);
+}
+
+bool dp_msrp_tls_peer_is(SSL *ssl, const struct dp_msrp_fp *fp)
+{
+	X509 *x = SSL_get0_peer_certificate(ssl);
+
+	return dp_msrp_fp_cert(x, fp);
 }
 
 SSL *dp_msrp_tls_new(SSL_CTX *ctx, int fd, bool server)

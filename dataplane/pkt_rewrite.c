@@ -34,23 +34,40 @@ static inline uint16_t cksum_adjust(uint16_t hc, uint16_t m, uint16_t m2)
 	return (uint16_t)~fold((uint32_t)(uint16_t)~hc + (uint16_t)~m + m2);
 }
 
-static inline unsigned addr_len(const struct dp_pkt *p)
-{
-	return p->family == AF_INET ? 4 : 16;
-}
-
 static inline struct rte_udp_hdr *udp_hdr(const struct dp_pkt *p)
 {
 	return (struct rte_udp_hdr *)(p->data + p->l4_off);
 }
 
+/*
+ * The 16-bit words of a 4- or 16-byte address summed (RFC 1071), not
+ * folded, in the byte order rte_raw_cksum() sums them: 32-bit loads of a
+ * length fixed per family, where rte_raw_cksum() loops word by word.
+ */
+static inline uint32_t sum_addr(const uint8_t *a, unsigned alen)
+{
+	uint32_t sum = 0, w;
+
+	for (unsigned i = 0; i < alen; i += 4) {
+		memcpy(&w, a + i, 4);
+		sum += (w & 0xffff) + (w >> 16);
+	}
+	return sum;
+}
+
+/* the source and destination addresses summed, at most 8 * 0xffff */
+static inline uint32_t sum_addrs(const uint8_t *src, const uint8_t *dst,
+				 int family)
+{
+	if (family == AF_INET)
+		return sum_addr(src, 4) + sum_addr(dst, 4);
+	return sum_addr(src, 16) + sum_addr(dst, 16);
+}
+
 /* what the addresses add to the UDP checksum (the pseudo-header's part) */
 static inline uint32_t addr_sum(const struct dp_pkt *p)
 {
-	const unsigned alen = addr_len(p);
-
-	return (uint32_t)rte_raw_cksum(p->src_addr, alen) +
-		rte_raw_cksum(p->dst_addr, alen);
+	return sum_addrs(p->src_addr, p->dst_addr, p->family);
 }
 
 /*
@@ -122,10 +139,16 @@ static inline void ip_forwarded(struct dp_pkt *p, uint32_t addr_old,
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
 		uint16_t ttl_old, ttl_new, len_old = ip->total_length;
 
-		/* TTL and protocol share one 16-bit word of the checksum */
+		/*
+		 * TTL and protocol share one 16-bit word of the checksum; it is
+		 * read and written whole, since reading it back after a byte
+		 * store to the TTL stalls store-to-load forwarding.  The TTL is
+		 * above 1 (checked), so the decrement does not borrow.
+		 */
 		memcpy(&ttl_old, &ip->time_to_live, 2);
-		ip->time_to_live--;
-		memcpy(&ttl_new, &ip->time_to_live, 2);
+		ttl_new = rte_cpu_to_be_16(
+			(uint16_t)(rte_be_to_cpu_16(ttl_old) - 0x100));
+		memcpy(&ip->time_to_live, &ttl_new, 2);
 		ip->total_length = rte_cpu_to_be_16(len);
 		ip->hdr_checksum = cksum_adjust(ip->hdr_checksum,
 			fold(addr_old + ttl_old + len_old),
@@ -148,7 +171,6 @@ int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw)
 	const uint16_t dport = rte_cpu_to_be_16(rw->dst_port);
 	struct rte_udp_hdr *udp;
 	uint32_t addr_old, addr_new;
-	unsigned alen;
 
 	if (unlikely(p->class != DP_PKT_MEDIA_UDP))
 		return -EINVAL;
@@ -161,10 +183,8 @@ int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw)
 		return -ENOSPC;
 
 	udp = udp_hdr(p);
-	alen = addr_len(p);
 	addr_old = addr_sum(p);
-	addr_new = (uint32_t)rte_raw_cksum(rw->src_addr, alen) +
-		rte_raw_cksum(rw->dst_addr, alen);
+	addr_new = sum_addrs(rw->src_addr, rw->dst_addr, p->family);
 	/* RFC 768: 0 means no checksum (IPv4 only); a computed 0 is sent as ones */
 	if (udp->dgram_cksum != 0) {
 		udp->dgram_cksum = cksum_adjust(udp->dgram_cksum,
@@ -173,8 +193,14 @@ int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw)
 		if (udp->dgram_cksum == 0)
 			udp->dgram_cksum = 0xffff;
 	}
-	memcpy(p->src_addr, rw->src_addr, alen);
-	memcpy(p->dst_addr, rw->dst_addr, alen);
+	/* constant lengths: inline moves, not library calls */
+	if (p->family == AF_INET) {
+		memcpy(p->src_addr, rw->src_addr, 4);
+		memcpy(p->dst_addr, rw->dst_addr, 4);
+	} else {
+		memcpy(p->src_addr, rw->src_addr, 16);
+		memcpy(p->dst_addr, rw->dst_addr, 16);
+	}
 	udp->src_port = sport;
 	udp->dst_port = dport;
 	ip_forwarded(p, addr_old, addr_new);

@@ -1,14 +1,18 @@
 #!/bin/bash
 # An INVITE from an address that is no trusted peer (the attacker on the
 # access segment) is refused 403 without a challenge, leaves no call and
-# no CDR, and nothing of it reaches the carrier side.
+# no CDR, and nothing of it reaches the carrier side.  The access realm
+# takes no subscribers here (subscribers = false): where it does, such a
+# source is challenged instead (28-subscriber-calls.sh).
 #
 #   attacker ns 10.10.1.66 --> 10.10.1.1:5060 [sbc: sbcd] 10.10.2.1 -/-> carrier 10.10.2.10
 #                          <-- 403                                  (tcpdump: no SIP)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/call-lib.sh"
 
+CONF_SED='s/subscribers = true;/subscribers = false;/'
 call_lab_up
+grep -q "subscribers = false;" "$CONF" || fail "conf: subscribers not found"
 in_carrier timeout 20 tcpdump -i br-c -n -U -w "$WORK/carrier.pcap" udp port 5060 \
 	>/dev/null 2>&1 &
 CLEANUP_PIDS+=("$!")

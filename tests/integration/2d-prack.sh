@@ -5,8 +5,9 @@
 # reliable 183 with the answer rewritten to the SBC's media address, whose
 # PRACK it answers; the 200 to the INVITE follows, then ACK and BYE.  A
 # second caller requires 100rel and PRACKs with a new offer, which sbcd
-# refuses with 488 without harm to the call (the other leg has no PRACK to
-# carry it).
+# refuses with 488 without harm to the call: it would go to the carrier as
+# an early UPDATE, and this carrier's 183 lists no UPDATE in Allow (the
+# relayed case is 2j-prack-offer.sh).
 #
 #   access ns                  sbc ns (sbcd)                    carrier ns
 #   sipp uac 10.10.1.10 --> 10.10.1.1:5060 | 10.10.2.1:5060 --> sipp uas 10.10.2.10

@@ -51,12 +51,13 @@ expect_match "$out" "Via: SIP/2.0/TLS $PBX:5090" "responses over TLS"
 uas_wait gw1 || fail "carrier: the TLS caller's call did not complete"
 calls_gone
 
-# 3. the same PBX over plain TCP: its peer admits tls only
+# 3. the same PBX over plain TCP: its peer admits tls only, so over tcp it
+# is a stranger, which the access realm (it takes subscribers) challenges
 in_access sipp $SBC_ACCESS:5060 -t t1 -sf "$SIPP_DIR/uac.xml" -s 15551234 \
 	-i $PBX -p 5095 -m 1 -timeout 10s -nostdin -trace_msg \
 	-message_file "$WORK/tcp.msg" >/dev/null 2>&1 &&
 	fail "a call over tcp from a tls-only peer was accepted"
-expect_match "$(cat "$WORK/tcp.msg")" "^SIP/2.0 403" "tcp call from the tls-only peer refused"
+expect_match "$(cat "$WORK/tcp.msg")" "^SIP/2.0 407" "tcp call from the tls-only peer challenged"
 calls_gone
 
 # 4. TLS 1.1 only: refused by sbcd, accepted by a TLS 1.1 server

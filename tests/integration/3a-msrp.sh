@@ -43,7 +43,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 sipp_uas gw1 $GW1 uas-msrp.xml 1 -trace_msg -message_file "$WORK/uas.msg"
-sipp_uac_bg uac-msrp.xml -d 25000 -trace_msg -message_file "$WORK/uac.msg"
+sipp_uac_bg uac-msrp.xml -d 35000 -trace_msg -message_file "$WORK/uac.msg"
 id=$(media_call_wait)
 
 sbc_a=$(sdp_path "$WORK/uac.msg")

@@ -53,7 +53,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 sipp_uas gw1 $GW1 uas-msrp.xml 1 -trace_msg -message_file "$WORK/uas.msg"
-sipp_uac_bg uac-msrp-tls.xml -d 25000 -trace_msg -message_file "$WORK/uac.msg"
+sipp_uac_bg uac-msrp-tls.xml -d 35000 -trace_msg -message_file "$WORK/uac.msg"
 id=$(media_call_wait)
 
 sbc_a=$(sdp_path "$WORK/uac.msg")

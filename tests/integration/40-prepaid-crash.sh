@@ -53,13 +53,7 @@ PY
 
 # 2. past a checkpoint of every call (5 s), then SIGKILL
 sleep 7
-pid=$(sbcd_pid)
-kill -KILL "$pid"
-for _ in $(seq 50); do
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && fail "sbcd $pid survived SIGKILL"
+sbcd_stop KILL
 t_dead=$(date +%s.%N)
 live=$(mdb_dump -s live_calls -p "$WORK/store")
 

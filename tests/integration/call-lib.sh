@@ -36,6 +36,28 @@ sipp_uas() {
 	udp_bound in_carrier "$addr:5060"
 }
 
+# silent_peer IN_NS ADDR PORT SECONDS: a SIP peer that never answers: it
+# counts the INVITEs reaching ADDR:PORT for SECONDS and writes the count to
+# $WORK/silent.out; its pid is in SILENT.
+silent_peer() {
+	"$1" timeout $(($4 + 10)) python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.settimeout(1)
+n, end = 0, time.time() + float(sys.argv[3])
+while time.time() < end:
+    try:
+        n += s.recv(65535).startswith(b"INVITE ")
+    except socket.timeout:
+        pass
+print(n)
+' "$2" "$3" "$4" >"$WORK/silent.out" &
+	SILENT=$!
+	CLEANUP_PIDS+=("$SILENT")
+	udp_bound "$1" "$2:$3"
+}
+
 # uas_wait NAME: the gateway's sipp exit status (bounded by its -timeout).
 uas_wait() {
 	local rc=0

@@ -75,16 +75,17 @@ sbcd_pid() {
 	cat "$PIDFILE"
 }
 
-# sbcd_stop: SIGTERM and wait (bounded) for the process to go.
+# sbcd_stop [SIGNAL]: SIGTERM (or SIGNAL, e.g. KILL for a crash) and wait
+# (bounded) for the process to go.
 sbcd_stop() {
-	local pid i
+	local pid i sig=${1:-TERM}
 	pid=$(sbcd_pid)
-	kill -TERM "$pid"
+	kill -"$sig" "$pid"
 	for i in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
-	fail "sbcd $pid did not stop on SIGTERM"
+	fail "sbcd $pid did not stop on SIG$sig"
 }
 
 ctl() {

@@ -4,7 +4,8 @@
     msrp_peer.py --me URI --to PATH (--listen | --connect)
                  [--text TEXT] [--file FILE] [--chunk N] [--expect N]
                  [--timeout S] [--wait-close S]
-                 [--tls [--cert PEM --key PEM]]
+                 [--tls [--cert PEM --key PEM] [--ca PEM]
+                        [--expect-fp "sha-256 AB:..."]]
 
 --me is this endpoint's URI, as its a=path said (it listens on its
 host:port with --listen); --to is the path it addresses (the SBC's, from
@@ -19,12 +20,18 @@ waits up to S seconds for the other end (the relay) to close the
 connection.
 
 With --tls it speaks MSRP over TLS (RFC 4975 section 14, msrps:): as a
-client it does not verify the server's certificate; --listen needs
---cert and --key.  The JSON then names the negotiated version ("tls").
+client it does not verify the server's certificate's chain and presents
+--cert/--key when given; --listen needs --cert and --key, and with --ca
+asks the client for a certificate of that CA.  With --expect-fp the other
+end's certificate must have that fingerprint (an a=fingerprint value,
+RFC 8122), or it stops with exit status 1.  The JSON then names the
+negotiated version ("tls"); a failed handshake prints {"error": ...} and
+exits with 3.
 
 It prints one JSON object: the messages received (by Message-ID: content
 type, length, SHA-256, the text when it is text/plain), every To-Path and
-From-Path it saw, its sends answered, whether the relay closed; exit
+From-Path it saw, the status codes of the responses it got ("codes"), its
+sends answered, whether the relay closed; exit
 status 0 when everything arrived and every message named only --me and
 --to, 1 otherwise, 2 on a timeout.
 """
@@ -102,6 +109,7 @@ class Peer:
         self.to_paths, self.from_paths = set(), set()
         self.closed = False
         self.answered = 0
+        self.codes = []
 
     def tid(self):
         self.n += 1
@@ -136,6 +144,7 @@ class Peer:
         self.from_paths.add(h.get("from-path", ""))
         if msg["start"][:3].isdigit():      # a response
             code = msg["start"].split(" ")[0]
+            self.codes.append(int(code))
             if code == "200" and msg["tid"] in self.pending:
                 self.pending.discard(msg["tid"])
                 self.answered += 1
@@ -182,6 +191,32 @@ class Peer:
             self.handle(msg)
 
 
+def fingerprint(sock):
+    """the a=fingerprint value (RFC 8122) of the other end's certificate,
+    with the hash of --expect-fp"""
+    der = sock.getpeercert(binary_form=True)
+    return der and hashlib.sha256(der).hexdigest().upper()
+
+
+def tls_wrap(ctx, sock, a, **kw):
+    """the TLS socket over sock, or exit 3 when the handshake fails; 1
+    when the other end's certificate is not --expect-fp's"""
+    try:
+        tls = ctx.wrap_socket(sock, **kw)
+    except (ssl.SSLError, OSError) as e:
+        print(json.dumps(dict(error="tls: %s" % e)))
+        sys.exit(3)
+    if a.expect_fp:
+        name, _, want = a.expect_fp.partition(" ")
+        got = fingerprint(tls)
+        if name.lower() != "sha-256" or \
+                want.replace(":", "").upper() != got:
+            print(json.dumps(dict(error="certificate sha-256 %s, not %s" %
+                                  (got, a.expect_fp))))
+            sys.exit(1)
+    return tls
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--me", required=True)
@@ -198,6 +233,8 @@ def main():
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--cert")
     ap.add_argument("--key")
+    ap.add_argument("--ca")
+    ap.add_argument("--expect-fp")
     a = ap.parse_args()
     deadline = time.time() + a.timeout
 
@@ -216,7 +253,10 @@ def main():
         if a.tls:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(a.cert, a.key)
-            sock = ctx.wrap_socket(sock, server_side=True)
+            if a.ca:
+                ctx.verify_mode = ssl.CERT_REQUIRED
+                ctx.load_verify_locations(a.ca)
+            sock = tls_wrap(ctx, sock, a, server_side=True)
     else:
         sock = socket.create_connection(hostport(a.to), timeout=a.timeout)
         src = sock.getpeername()
@@ -224,7 +264,9 @@ def main():
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
-            sock = ctx.wrap_socket(sock)
+            if a.cert:
+                ctx.load_cert_chain(a.cert, a.key)
+            sock = tls_wrap(ctx, sock, a)
     sock.setblocking(True)
     # what was negotiated, asked now: a closed TLS socket no longer says
     version = sock.version() if a.tls else None
@@ -270,6 +312,7 @@ def main():
                           to_paths=sorted(p.to_paths),
                           from_paths=sorted(p.from_paths),
                           answered=p.answered, pending=len(p.pending),
+                          codes=p.codes,
                           closed=p.closed,
                           tls=version), indent=1))
     if not done:

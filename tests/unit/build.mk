@@ -72,8 +72,8 @@ test_ft_index_LIBS := -lrt
 
 # MSRP framing (the relay's parser and printer)
 UNIT_TESTS += test_msrp
-test_msrp_SRCS := dataplane/msrp_parse.c
-test_msrp_PKGS :=
+test_msrp_SRCS := dataplane/msrp_parse.c dataplane/msrp_fp.c
+test_msrp_PKGS := openssl
 
 UNIT_TESTS += test_dp_srtp
 test_dp_srtp_SRCS := dataplane/srtp.c
@@ -161,13 +161,24 @@ test_media_ports_PKGS :=
 test_sdes_SRCS := b2bua/sdes.c
 test_sdes_PKGS := openssl
 test_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c \
-	b2bua/msrp_sdp.c dataplane/msrp_parse.c
+	b2bua/msrp_sdp.c dataplane/msrp_parse.c dataplane/msrp_fp.c
 test_sdp_rewrite_PKGS := sofia-sip-ua openssl
+
+# dialog records and saved media state, what a restarted sbcd resumes
+UNIT_TESTS += test_dialog_record
+test_dialog_record_SRCS := b2bua/media_saved.c $(STORE_TEST_SRCS)
+test_dialog_record_PKGS := jansson openssl sofia-sip-ua
+test_dialog_record_LIBS := $(LMDB_LIBS)
 
 # per-realm latching and RTP timeout over real offer/answer flows
 UNIT_TESTS += test_media_policy
 test_media_policy_SRCS := b2bua/media_policy.c $(test_sdp_rewrite_SRCS)
 test_media_policy_PKGS := sofia-sip-ua openssl
+
+# early offer/answer: when an offer in an early UPDATE or PRACK may cross
+UNIT_TESTS += test_early_oa
+test_early_oa_SRCS := b2bua/early_oa.c
+test_early_oa_PKGS :=
 
 # gateway OPTIONS monitor: the up/down state machine
 UNIT_TESTS += test_gw_monitor
@@ -206,3 +217,13 @@ test_credit_checkpoint_SRCS := b2bua/credit_checkpoint.c \
 	$(RATING_TEST_SRCS)
 test_credit_checkpoint_PKGS := jansson libconfig sofia-sip-ua
 test_credit_checkpoint_LIBS := $(LMDB_LIBS)
+
+# parallel forking: the response a caller gets when every fork failed
+UNIT_TESTS += test_fork
+test_fork_SRCS := b2bua/fork_pick.c
+test_fork_PKGS :=
+
+# the realm keys subscribers and forking
+UNIT_TESTS += test_cfg_realm_subscribers
+test_cfg_realm_subscribers_SRCS := $(CFG_SRCS) tests/unit/cfg_fixture.c
+test_cfg_realm_subscribers_PKGS := libconfig

@@ -365,7 +365,7 @@ static void test_msrp_leg(void **state)
 		.pair = FT_NO_SLOT, .kind = FT_KIND_MSRP,
 		.local = { .addr = { 203, 0, 113, 1 }, .port = 2855,
 			   .family = FT_FAMILY_IPV4 },
-	}, f;
+	}, f, back;
 	uint32_t slot;
 
 	good.msrp.flags = FT_MSRP_ACTIVE;
@@ -394,6 +394,19 @@ static void test_msrp_leg(void **state)
 	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
 	f = good, f.kind = FT_KIND_MSRP + 1;
 	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	/* the peer's certificate fingerprint (ABI 3): a known hash, its
+	 * digest's length, zero after it */
+	f = good, f.msrp.fp_hash = FT_FP_COUNT;
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.fp[0] = 1;	/* without a hash */
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.fp_hash = FT_FP_SHA1, f.msrp.fp[20] = 1;
+	assert_int_equal(ft_flow_put(w, slot, &f), -EINVAL);
+	f = good, f.msrp.fp_hash = FT_FP_SHA512;
+	memset(f.msrp.fp, 0xab, FT_FP_MAX);
+	assert_int_equal(ft_flow_put(w, slot, &f), 0);
+	assert_int_equal(ft_flow_read(o, slot, &back, NULL), 0);
+	assert_memory_equal(&back, &f, sizeof(f));
 	f = good, f.msrp.flags = FT_MSRP_ACTIVE | FT_MSRP_TLS;	/* msrps: */
 	assert_int_equal(ft_flow_put(w, slot, &f), 0);
 	f = good, f.msrp.flags = 0, f.msrp.peer.family = FT_FAMILY_NONE;

@@ -2,7 +2,10 @@
  * Unit tests of MSRP framing (dataplane/msrp_parse.c, RFC 4975): SEND,
  * REPORT and 200 as the RFC's examples have them, chunked messages with
  * each continuation flag and Byte-Range, messages arriving a byte at a
- * time, re-printing with other paths, URIs, and bad input of every kind.
+ * time, re-printing with other paths, URIs, and bad input of every kind;
+ * and the certificate fingerprints of MSRP over TLS (dataplane/msrp_fp.c,
+ * RFC 8122 a=fingerprint): parsed, printed, chosen, matched against a
+ * certificate.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/pem.h>
+
+#include "msrp_fp.h"
 #include "msrp_parse.h"
 
 #define MAX_BODY 4096
@@ -310,6 +316,168 @@ static void test_byte_range(void **state)
 	}
 }
 
+/* a self-signed certificate (tests/unit/msrp-cert.pem) and its digests */
+#define CERT "tests/unit/msrp-cert.pem"
+#define CERT_SHA256 "CF:02:40:AE:78:06:1C:2E:AE:98:CA:0A:BC:B9:04:40:" \
+	"0F:26:B7:1F:85:F0:D8:D7:EE:BA:B2:E6:C2:A9:A2:37"
+#define CERT_SHA1 "30:A0:9B:A4:AC:95:83:F6:F6:4A:02:F0:EB:3E:7C:4D:7D:20:32:2C"
+
+static int fp_parse(const char *text, struct dp_msrp_fp *fp)
+{
+	return dp_msrp_fp_parse(text, strlen(text), fp);
+}
+
+static void test_fp_parse(void **state)
+{
+	static const char *const bad[] = {
+		"", "sha-256", "sha-256 ", " CF:02", "sha-256 CF:02",
+		"sha-256 CF:02:40:AE:78:06:1C:2E:AE:98:CA:0A:BC:B9:04:40:0F:"
+		"26:B7:1F:85:F0:D8:D7:EE:BA:B2:E6:C2:A9:A2:37:00",
+		"sha-256 " CERT_SHA256 ":", "sha-256 :" CERT_SHA256,
+		"sha-256  " CERT_SHA256, "sha-256\t" CERT_SHA256,
+		"sha-1 30:A0:9B:A4:AC:95:83:F6:F6:4A:02:F0:EB:3E:7C:4D:7D:20:32:2",
+		"sha-1 30A0:9B:A4:AC:95:83:F6:F6:4A:02:F0:EB:3E:7C:4D:7D:20:32:2C",
+		"sha-1 30:A0:9B:A4:AC:95:83:F6:F6:4A:02:F0:EB:3E:7C:4D:7D:20:32:GG",
+		"sha-1 30;A0:9B:A4:AC:95:83:F6:F6:4A:02:F0:EB:3E:7C:4D:7D:20:32:2C",
+		"sha-256 CF:02:40:AE:78:06:1C:2E:AE:98:CA:0A:BC:B9:04:40:0F:26:B7:"
+		"1F:85:F0:D8:D7:EE:BA:B2:E6:C2:A9:A2:37:00:11:22:33:44:55:66:77:"
+		"88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:"
+		"DD:EE:FF:00:11:22",
+		NULL,
+	};
+	struct dp_msrp_fp fp;
+
+	(void)state;
+	assert_int_equal(fp_parse("sha-256 " CERT_SHA256, &fp), 0);
+	assert_int_equal(fp.hash, FT_FP_SHA256);
+	assert_int_equal(fp.len, 32);
+	assert_memory_equal(fp.d, "\xcf\x02\x40\xae", 4);
+	assert_int_equal(fp.d[31], 0x37);
+	/* the hash name is a token, compared without case; lower-case hex
+	 * and blanks around the value are taken */
+	assert_int_equal(fp_parse("  SHA-1 30:a0:9b:a4:ac:95:83:f6:f6:4a:02:"
+				  "f0:eb:3e:7c:4d:7d:20:32:2c ", &fp), 0);
+	assert_int_equal(fp.hash, FT_FP_SHA1);
+	assert_int_equal(fp.len, 20);
+	assert_int_equal(fp.d[19], 0x2c);
+	for (unsigned h = FT_FP_SHA1; h < FT_FP_COUNT; h++) {
+		static const char *const name[] = { "", "sha-1", "sha-224",
+			"sha-256", "sha-384", "sha-512" };
+		char text[DP_MSRP_FP_TEXT_MAX + 8];
+		int n = snprintf(text, sizeof(text), "%s ", name[h]);
+
+		for (unsigned i = 0; i < ft_fp_len(h); i++)
+			n += snprintf(text + n, sizeof(text) - (size_t)n,
+				      i ? ":%02X" : "%02X", i);
+		assert_int_equal(fp_parse(text, &fp), 0);
+		assert_int_equal(fp.hash, h);
+		assert_int_equal(fp.len, ft_fp_len(h));
+	}
+	/* RFC 8122 section 5: MD5 and MD2 are not to be used */
+	assert_int_equal(fp_parse("md5 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:"
+				  "DD:EE:FF", &fp), -ENOTSUP);
+	assert_int_equal(fp_parse("md2 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:"
+				  "DD:EE:FF", &fp), -ENOTSUP);
+	assert_int_equal(fp_parse("sha-3 00:11", &fp), -ENOTSUP);
+	assert_int_equal(fp.hash, FT_FP_NONE);
+	for (unsigned i = 0; bad[i]; i++) {
+		assert_int_equal(fp_parse(bad[i], &fp), -EBADMSG);
+		assert_int_equal(fp.hash, FT_FP_NONE);
+	}
+}
+
+static void test_fp_print(void **state)
+{
+	struct dp_msrp_fp fp, back;
+	char out[DP_MSRP_FP_TEXT_MAX];
+
+	(void)state;
+	assert_int_equal(fp_parse("sha-256 " CERT_SHA256, &fp), 0);
+	assert_int_equal(dp_msrp_fp_print(&fp, out, sizeof(out)),
+			 strlen("sha-256 " CERT_SHA256));
+	assert_string_equal(out, "sha-256 " CERT_SHA256);
+	assert_int_equal(fp_parse(out, &back), 0);
+	assert_memory_equal(&fp, &back, sizeof(fp));
+	/* too small by one, and no fingerprint */
+	assert_int_equal(dp_msrp_fp_print(&fp, out, strlen(out)), -ENOSPC);
+	memset(&fp, 0, sizeof(fp));
+	assert_int_equal(dp_msrp_fp_print(&fp, out, sizeof(out)), -EINVAL);
+	/* the longest fits DP_MSRP_FP_TEXT_MAX */
+	fp.hash = FT_FP_SHA512;
+	fp.len = 64;
+	memset(fp.d, 0xab, 64);
+	assert_int_equal(dp_msrp_fp_print(&fp, out, sizeof(out)),
+			 8 + 3 * 64 - 1);
+}
+
+static void test_fp_choice_and_match(void **state)
+{
+	struct dp_msrp_fp want, sha1;
+
+	(void)state;
+	/* RFC 8122 section 5: the most preferred hash is the strongest */
+	assert_true(dp_msrp_fp_stronger(FT_FP_SHA256, FT_FP_SHA1));
+	assert_true(dp_msrp_fp_stronger(FT_FP_SHA512, FT_FP_SHA384));
+	assert_true(dp_msrp_fp_stronger(FT_FP_SHA1, FT_FP_NONE));
+	assert_false(dp_msrp_fp_stronger(FT_FP_SHA224, FT_FP_SHA256));
+	assert_false(dp_msrp_fp_stronger(FT_FP_SHA256, FT_FP_SHA256));
+
+	assert_int_equal(fp_parse("sha-256 " CERT_SHA256, &want), 0);
+	assert_int_equal(fp_parse("sha-1 " CERT_SHA1, &sha1), 0);
+	assert_true(dp_msrp_fp_match(&want, FT_FP_SHA256, want.d, 32));
+	/* another hash, a short digest, one bit off, no fingerprint */
+	assert_false(dp_msrp_fp_match(&want, FT_FP_SHA1, want.d, 20));
+	assert_false(dp_msrp_fp_match(&want, FT_FP_SHA256, want.d, 31));
+	{
+		uint8_t off[32];
+
+		memcpy(off, want.d, 32);
+		off[31] ^= 1;
+		assert_false(dp_msrp_fp_match(&want, FT_FP_SHA256, off, 32));
+	}
+	assert_false(dp_msrp_fp_match(&sha1, FT_FP_SHA256, want.d, 32));
+	memset(&want, 0, sizeof(want));
+	assert_false(dp_msrp_fp_match(&want, FT_FP_NONE, want.d, 0));
+}
+
+static void test_fp_certificate(void **state)
+{
+	struct dp_msrp_fp want, got;
+	FILE *f;
+	X509 *x;
+
+	(void)state;
+	/* what `openssl x509 -fingerprint` says of the file */
+	assert_int_equal(dp_msrp_fp_file(CERT, FT_FP_SHA256, &got), 0);
+	assert_int_equal(fp_parse("sha-256 " CERT_SHA256, &want), 0);
+	assert_memory_equal(&got, &want, sizeof(got));
+	assert_int_equal(dp_msrp_fp_file(CERT, FT_FP_SHA1, &got), 0);
+	assert_int_equal(fp_parse("sha-1 " CERT_SHA1, &want), 0);
+	assert_memory_equal(&got, &want, sizeof(got));
+	assert_int_equal(dp_msrp_fp_file(CERT, FT_FP_NONE, &got), -EINVAL);
+	assert_int_equal(dp_msrp_fp_file("tests/unit/no-such.pem",
+					 FT_FP_SHA256, &got), -ENOENT);
+	assert_int_equal(dp_msrp_fp_file("tests/unit/test_msrp.c",
+					 FT_FP_SHA256, &got), -EBADMSG);
+	assert_int_equal(got.hash, FT_FP_NONE);
+
+	f = fopen(CERT, "r");
+	assert_non_null(f);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(x);
+	assert_true(dp_msrp_fp_cert(x, &want));
+	assert_int_equal(fp_parse("sha-256 " CERT_SHA256, &want), 0);
+	assert_true(dp_msrp_fp_cert(x, &want));
+	/* one byte off: another certificate */
+	want.d[7] ^= 0x80;
+	assert_false(dp_msrp_fp_cert(x, &want));
+	memset(&want, 0, sizeof(want));
+	assert_false(dp_msrp_fp_cert(x, &want));
+	assert_false(dp_msrp_fp_cert(NULL, &want));
+	X509_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +491,10 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_too_many_headers),
 		cmocka_unit_test(test_byte_range),
+		cmocka_unit_test(test_fp_parse),
+		cmocka_unit_test(test_fp_print),
+		cmocka_unit_test(test_fp_choice_and_match),
+		cmocka_unit_test(test_fp_certificate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -636,6 +636,76 @@ static void test_rewrite_random(void **state)
 	}
 }
 
+/*
+ * Random received headers (IPv4: TOS, ID, TTL, addresses; both: ports)
+ * with right checksums: the parse accepts every one with its own header
+ * checksum check, the rewrite's incremental updates match a full sum, and
+ * one flipped bit of the IPv4 header is caught.
+ */
+static void test_rewrite_random_headers(void **state)
+{
+	uint8_t buf[BUF_SIZE] __attribute__((aligned(8)));
+	uint32_t x = 777;
+	struct layout lo;
+	struct dp_pkt p;
+
+	(void)state;
+	for (int i = 0; i < 4000; i++) {
+		struct spec s = i & 1 ? rtp6 : rtp4;
+		struct dp_pkt_rewrite rw = i & 1 ? rw6 : rw4;
+		uint8_t *b = buf + HEADROOM, *l3, *l4;
+		uint16_t len, c;
+
+		s.payload_len = (uint16_t)(i % 173);
+		s.ttl = (uint8_t)(2 + (x >> 9) % 254);
+		len = build(b, &s, &lo);
+		l3 = b + lo.l3;
+		l4 = b + lo.l4;
+		for (unsigned k = 0; k < 16; k++) {
+			x = x * 1103515245 + 12345;
+			if (s.family == AF_INET && k < 8)
+				l3[12 + k] = (uint8_t)(x >> 16);
+			else if (s.family == AF_INET6)
+				l3[8 + k * 2] = (uint8_t)(x >> 16);
+			rw.src_addr[k] = (uint8_t)(x >> 8);
+			rw.dst_addr[k] = (uint8_t)(x >> 20);
+		}
+		put16(l4, (uint16_t)(x >> 3));
+		put16(l4 + 2, (uint16_t)(x >> 11));
+		if (s.family == AF_INET) {
+			l3[1] = (uint8_t)(x >> 5);
+			put16(l3 + 4, (uint16_t)(x >> 13));
+			put16(l3 + 10, 0);
+			put16(l3 + 10, (uint16_t)~ref_fold(ref_sum(l3, 20, 0)));
+		}
+		put16(l4 + 6, 0);
+		c = (uint16_t)~ref_udp_sum(l3, l4, s.family);
+		put16(l4 + 6, c ? c : 0xffff);
+		rw.src_port = (uint16_t)(x >> 7);
+		rw.dst_port = (uint16_t)(x >> 17);
+		rw.vlan = i & 2;
+		rw.vlan_tci = 0x0042;
+		if (s.family == AF_INET && i % 3 == 0) {
+			/*
+			 * One bit of the TOS or of bytes 4-19; the version,
+			 * IHL and total length have checks of their own first.
+			 */
+			unsigned bit = 24 + (x >> 4) % 136;
+
+			bit = bit < 32 ? bit - 16 : bit;
+			l3[bit / 8] ^= (uint8_t)(1u << bit % 8);
+			expect_class(b, len, DP_PKT_MALFORMED,
+				     DP_PKT_BAD_IP_CKSUM);
+			continue;
+		}
+		assert_int_equal(dp_pkt_parse(b, len, 0, &p), DP_PKT_MEDIA_UDP);
+		p.headroom = HEADROOM;
+		p.tailroom = (uint16_t)(BUF_SIZE - HEADROOM - len);
+		assert_int_equal(dp_pkt_rewrite(&p, &rw), 0);
+		check_rewritten(&p, &rw, &s);
+	}
+}
+
 static void test_rewrite_errors(void **state)
 {
 	uint8_t buf[BUF_SIZE] __attribute__((aligned(8)));
@@ -800,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_arp_nd_other),
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_rewrite_random),
+		cmocka_unit_test(test_rewrite_random_headers),
 		cmocka_unit_test(test_rewrite_errors),
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_rtp_classify),

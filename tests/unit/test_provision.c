@@ -33,8 +33,12 @@
 #define REALM(name, a, ports) "{ name = \"" name "\"; sip = ( { transport = " \
 	"\"udp\"; address = \"" a ".1\"; } ); media_address = \"" a ".2\"; " \
 	"media_ports = { min = " ports "; }; }"
-#define CONF "realms = ( " REALM("access", "10.10.1", "20000; max = 29999") \
-	", " REALM("carrier", "10.10.2", "30000; max = 39999") " );\n"
+/* access takes subscribers, carrier (the default) does not */
+#define CONF "realms = ( { name = \"access\"; subscribers = true; sip = ( " \
+	"{ transport = \"udp\"; address = \"10.10.1.1\"; } ); " \
+	"media_address = \"10.10.1.2\"; " \
+	"media_ports = { min = 20000; max = 29999; }; }, " \
+	REALM("carrier", "10.10.2", "30000; max = 39999") " );\n"
 
 #define PW "secret"
 #define PW2 "n3w-Pa55"
@@ -588,6 +592,8 @@ static void test_account_errors(void **state)
 	    CTL_ERR_INVALID_PARAMS, "currency must be an ISO 4217 code");
 	err(p, "account.add", "['dave@sbc.example','password=" PW "','realm=core']",
 	    CTL_ERR_INVALID_PARAMS, "unknown realm 'core'");
+	err(p, "account.add", "['dave@sbc.example','password=" PW "','realm=carrier']",
+	    CTL_ERR_INVALID_PARAMS, "realm 'carrier' takes no subscribers");
 	err(p, "account.add", "['dave@sbc.example','password=" PW "','emergency_id=loc-1']",
 	    CTL_ERR_INVALID_PARAMS, "bad emergency_id 'loc-1'");
 	err(p, "account.add", "['dave@sbc.example','password=" PW "','prepaid=1']",

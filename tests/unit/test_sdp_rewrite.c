@@ -21,6 +21,10 @@
 #include "sdp_rewrite.h"
 
 #define RFC_KEY "PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR"
+/* a self-signed certificate (no key: only its fingerprint is needed) */
+#define MSRP_CERT "tests/unit/msrp-cert.pem"
+#define MSRP_CERT_FP "sha-256 CF:02:40:AE:78:06:1C:2E:AE:98:CA:0A:BC:B9:04:" \
+	"40:0F:26:B7:1F:85:F0:D8:D7:EE:BA:B2:E6:C2:A9:A2:37"
 
 struct fx {
 	struct cfg_realm realm[2];
@@ -692,7 +696,8 @@ static void test_msrp_tls(void **state)
 	char ida[17], idb[17], *out;
 	struct ft_flow f[4];
 
-	snprintf(fx->realm[0].tls_cert, sizeof(fx->realm[0].tls_cert), "c");
+	snprintf(fx->realm[0].tls_cert, sizeof(fx->realm[0].tls_cert), "%s",
+		 MSRP_CERT);
 	snprintf(fx->realm[0].tls_key, sizeof(fx->realm[0].tls_key), "k");
 	/* the carrier realm has no certificate: TCP toward it */
 	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
@@ -702,10 +707,12 @@ static void test_msrp_tls(void **state)
 		 "v=0\no=- 2 2 IN IP4 10.0.0.9\ns=-\nc=IN IP4 10.0.0.9\n"
 		 "t=0 0\nm=message 8888 TCP/MSRP *\n"
 		 "a=path:msrp://10.0.0.9:8888/gw1;tcp\n");
-	/* the PBX offered TLS: its answer is TLS, on the TLS port */
+	/* the PBX offered TLS: its answer is TLS, on the TLS port, with the
+	 * fingerprint of the realm's certificate (RFC 4975 section 14.1) */
 	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
 	sbc_path(out, "a=path:msrps://203.0.113.5:2856/", ida);
 	no_text(out, "a=path:msrp:");
+	has_line(out, "a=fingerprint:" MSRP_CERT_FP);
 	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
 	assert_int_equal(f[0].local.port, 2856);
 	assert_int_equal(f[0].msrp.flags, FT_MSRP_TLS);
@@ -716,7 +723,8 @@ static void test_msrp_tls(void **state)
 	assert_int_equal(f[1].msrp.flags, FT_MSRP_ACTIVE);
 
 	/* both realms with certificates: TLS on both legs */
-	snprintf(fx->realm[1].tls_cert, sizeof(fx->realm[1].tls_cert), "c");
+	snprintf(fx->realm[1].tls_cert, sizeof(fx->realm[1].tls_cert), "%s",
+		 MSRP_CERT);
 	snprintf(fx->realm[1].tls_key, sizeof(fx->realm[1].tls_key), "k");
 	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
 		 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
@@ -725,15 +733,29 @@ static void test_msrp_tls(void **state)
 		 "a=path:msrps://192.168.1.10:7777/pbx1;tcp\n");
 	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
 	sbc_path(out, "a=path:msrps://198.51.100.5:2856/", idb);
+	has_line(out, "a=fingerprint:" MSRP_CERT_FP);
+	/* the carrier's fingerprints: the strongest hash goes to the relay */
 	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER,
 		 "v=0\no=- 2 3 IN IP4 10.0.0.9\ns=-\nc=IN IP4 10.0.0.9\n"
-		 "t=0 0\nm=message 8888 TCP/TLS/MSRP *\n"
+		 "t=0 0\n"
+		 "a=fingerprint:sha-1 30:A0:9B:A4:AC:95:83:F6:F6:4A:02:F0:EB:"
+		 "3E:7C:4D:7D:20:32:2C\n"
+		 "m=message 8888 TCP/TLS/MSRP *\n"
+		 "a=fingerprint:md5 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:"
+		 "EE:FF\n"
+		 "a=fingerprint:" MSRP_CERT_FP "\n"
 		 "a=path:msrps://10.0.0.9:8888/gw1;tcp\n");
 	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
+	has_line(out, "a=fingerprint:" MSRP_CERT_FP);
+	no_text(out, "sha-1");
 	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
+	assert_int_equal(f[0].msrp.fp_hash, FT_FP_NONE);
 	assert_int_equal(f[1].local.port, 2856);
 	assert_int_equal(f[1].msrp.flags, FT_MSRP_ACTIVE | FT_MSRP_TLS);
 	assert_int_equal(f[1].msrp.peer.port, 8888);
+	assert_int_equal(f[1].msrp.fp_hash, FT_FP_SHA256);
+	assert_memory_equal(f[1].msrp.fp, "\xcf\x02\x40\xae", 4);
+	assert_int_equal(f[1].msrp.fp[31], 0x37);
 	/* a re-offer over TCP: TCP toward the other leg too */
 	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
 		 "v=0\no=- 1 3 IN IP4 192.168.1.10\ns=-\n"
