@@ -25,6 +25,9 @@ cleanup() {
 	rm -rf "$WORK"
 	# sbcd creates the flow table when no dataplane did
 	rm -f "/dev/shm/sbc_flows_$$"
+	# the EAL's runtime files of a dataplane run with the case's
+	# --file-prefix (dp-lib.sh, 04): DPDK leaves them behind
+	rm -rf "/var/run/dpdk/sbc-it-$$"
 }
 trap cleanup EXIT
 
