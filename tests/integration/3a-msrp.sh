@@ -32,16 +32,7 @@ grep -q "msrp: relay up" "$WORK/dp.log" || fail "no MSRP relay: $(cat "$WORK/dp.
 head -c 204800 /dev/urandom >"$WORK/a.bin"
 head -c 65536 /dev/urandom >"$WORK/b.bin"
 
-# the carrier listens first: the SBC connects as soon as the call is up
-in_carrier timeout 90 python3 "$MSRP_PEER" --listen --me "$GW_URI" --to auto \
-	--text "hello from the carrier" --file "$WORK/b.bin" --expect 2 \
-	--timeout 60 --wait-close 40 >"$WORK/gw.json" 2>"$WORK/gw.err" &
-gw_peer=$!
-CLEANUP_PIDS+=("$gw_peer")
-for _ in $(seq 100); do
-	[ -n "$(in_carrier ss -Hltn 'sport = :8888')" ] && break
-	sleep 0.1
-done
+msrp_gw_listen
 sipp_uas gw1 $GW1 uas-msrp.xml 1 -trace_msg -message_file "$WORK/uas.msg"
 sipp_uac_bg uac-msrp.xml -d 35000 -trace_msg -message_file "$WORK/uac.msg"
 id=$(media_call_wait)

@@ -103,11 +103,7 @@ gw_listen() {
 		"$@" >"$WORK/$name.json" 2>"$WORK/$name.err" &
 	gw_peer=$!
 	CLEANUP_PIDS+=("$gw_peer")
-	for _ in $(seq 100); do
-		[ -n "$(in_carrier ss -Hltn "sport = :$port")" ] && return 0
-		sleep 0.1
-	done
-	fail "carrier's MSRP peer is not listening on $port"
+	tcp_listening in_carrier "$port"
 }
 
 # tls_call NAME GW_ATTR PBX_ATTR MS: a call whose MSRP is TLS on both legs,

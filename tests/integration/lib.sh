@@ -116,6 +116,17 @@ tls_certs() {
 	[ -s "$dir/sbc.crt" ] || fail "openssl could not make a test certificate"
 }
 
+# tcp_listening IN_NS PORT: wait (at most 10 s) until a TCP socket listens
+# on PORT in the namespace IN_NS enters.
+tcp_listening() {
+	local i
+	for i in $(seq 100); do
+		[ -n "$("$1" ss -Hltn "sport = :$2")" ] && return 0
+		sleep 0.1
+	done
+	fail "nothing listening on tcp port $2"
+}
+
 # udp_bound IN_NS ADDR:PORT: wait (at most 10 s) until a UDP socket is bound
 # to ADDR:PORT in the namespace IN_NS (in_access, in_carrier) enters, so a
 # peer started in the background is ready before anything is sent to it.

@@ -93,3 +93,16 @@ assert pbx["closed"] and gw["closed"], (pbx["closed"], gw["closed"])
 PY
 		fail "MSRP content, paths or connections"
 }
+
+# msrp_gw_listen: the carrier's MSRP peer listening on $GW_URI (8888),
+# sending a text and $WORK/b.bin and expecting two messages, started before
+# the call (the SBC connects as soon as it is up); its pid in gw_peer.
+msrp_gw_listen() {
+	in_carrier timeout 90 python3 "$MSRP_PEER" --listen --me "$GW_URI" \
+		--to auto --text "hello from the carrier" --file "$WORK/b.bin" \
+		--expect 2 --timeout 60 --wait-close 40 \
+		>"$WORK/gw.json" 2>"$WORK/gw.err" &
+	gw_peer=$!
+	CLEANUP_PIDS+=("$gw_peer")
+	tcp_listening in_carrier 8888
+}
