@@ -23,6 +23,7 @@
 #include "sbcd.h"
 #include "sip.h"
 #include "store.h"
+#include "store_writer.h"
 
 /* a dialog record kept across the credit reconciliation */
 struct saved {
@@ -448,11 +449,27 @@ static bool only_kept(void *arg)
 	return true;
 }
 
+/*
+ * Whether the dialog record of @call reached the store: the store writer
+ * commits it after the event loop went on, and logs a write that failed.
+ */
+static bool record_stored(struct b2b_call *call, struct store_dialog *d)
+{
+	struct store_txn *txn = store_txn_begin(call->ctx->store, false);
+	int rc = txn ? store_dialog_get(txn, call->a.call_id, d) : -errno;
+
+	store_txn_abort(txn);
+	OPENSSL_cleanse(d, sizeof(*d));
+	return rc == 0;
+}
+
 int b2b_restore_keep(struct b2b_ctx *ctx)
 {
+	struct store_dialog *d = malloc(sizeof(*d));
 	struct b2b_call *call;
 	int kept = 0;
 
+	store_writer_drain(ctx->store_writer);
 	TAILQ_FOREACH(call, &ctx->calls->list, link) {
 		if (call->ended)
 			continue;
@@ -460,12 +477,13 @@ int b2b_restore_keep(struct b2b_ctx *ctx)
 		 * which B2B_DIALOG_CSEQ_SKIP covers: no write per call */
 		if (call->state == B2B_CALL_CONFIRMED && call->resumable &&
 		    !call->credit.prepaid && !call->a.restoring &&
-		    !call->b.restoring) {
+		    !call->b.restoring && d && record_stored(call, d)) {
 			kept++;
 			continue;
 		}
 		b2b_call_hangup(call, "shutdown");
 	}
+	free(d);
 	if (!b2b_sip_wait(ctx, only_kept, ctx->calls, B2B_RESTORE_STOP_MS))
 		log_warn("calls still being hung up after %u ms",
 			 B2B_RESTORE_STOP_MS);

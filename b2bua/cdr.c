@@ -3,6 +3,11 @@
  * transaction, the debit of a prepaid call and its audit record, the
  * caller's month usage, and the removal of its dialog record), the dialog
  * record of an answered call, and cdr.list for operators.
+ *
+ * Records that move no money go through the store writer (group commit
+ * off the event loop, store_writer.h); a call that settles credit or an
+ * account's usage is written here, synchronously, once the writer has
+ * committed what the call queued before.
  */
 #include "cdr.h"
 
@@ -21,6 +26,7 @@
 #include "log.h"
 #include "sbcd.h"
 #include "store.h"
+#include "store_writer.h"
 
 #define CDR_LIST_DEFAULT 20
 #define CDR_LIST_MAX 1000
@@ -55,59 +61,119 @@ static int txn_finish(struct store_txn *txn, int rc)
 	return store_txn_commit(txn);
 }
 
+/* A CDR for the store writer, with the dialog record it ends. */
+struct cdr_job {
+	struct store_cdr cdr;
+	bool del_dialog;
+};
+
+static int cdr_job_apply(struct store_txn *txn, void *arg)
+{
+	struct cdr_job *job = arg;
+	int rc = store_cdr_append(txn, &job->cdr);
+
+	if (rc == 0 && job->del_dialog) {
+		rc = store_dialog_del(txn, job->cdr.call_id);
+		if (rc == -ENOENT)
+			rc = 0;
+	}
+	return rc;
+}
+
+/* A call whose end moves money: its CDR shares the debit's transaction. */
+static bool cdr_settles(const struct b2b_call *call, int64_t duration_ms)
+{
+	return call->credit.reserving || (call->account[0] && duration_ms > 0);
+}
+
+/* The CDR of a call that settles, with the debit and usage, at once. */
+static int cdr_write_settled(struct b2b_call *call, struct store_cdr *cdr)
+{
+	struct store_txn *txn;
+	int rc;
+
+	/* after the call's dialog record, which may still be queued */
+	store_writer_drain(call->ctx->store_writer);
+	txn = store_txn_begin(call->ctx->store, true);
+	if (!txn)
+		return -errno;
+	rc = b2b_credit_call_settle(call, txn, cdr->duration_ms, &cdr->cost);
+	if (rc == 0)
+		rc = b2b_acct_policy_settle(call, txn, cdr->duration_ms);
+	if (rc == 0)
+		rc = store_cdr_append(txn, cdr);
+	if (rc == 0 && call->answer_ms) {
+		rc = store_dialog_del(txn, cdr->call_id);
+		if (rc == -ENOENT)
+			rc = 0;
+	}
+	return txn_finish(txn, rc);
+}
+
 int b2b_cdr_write(struct b2b_call *call)
 {
-	struct store_cdr cdr = { 0 };
-	struct store_txn *txn;
+	struct cdr_job *job;
+	struct store_cdr *cdr;
+	char label[STORE_WRITER_LABEL_MAX];
 	int rc;
 
 	if (call->cdr_written)
 		return 0;
-	snprintf(cdr.call_id, sizeof(cdr.call_id), "%s",
+	job = calloc(1, sizeof(*job));
+	if (!job) {
+		rc = -ENOMEM;
+		goto err;
+	}
+	cdr = &job->cdr;
+	snprintf(cdr->call_id, sizeof(cdr->call_id), "%s",
 		 call->a.call_id[0] ? call->a.call_id : call->id);
-	snprintf(cdr.caller, sizeof(cdr.caller), "%s", call->caller);
-	snprintf(cdr.callee, sizeof(cdr.callee), "%s", call->number);
-	snprintf(cdr.ingress, sizeof(cdr.ingress), "%s",
+	snprintf(cdr->caller, sizeof(cdr->caller), "%s", call->caller);
+	snprintf(cdr->callee, sizeof(cdr->callee), "%s", call->number);
+	snprintf(cdr->ingress, sizeof(cdr->ingress), "%s",
 		 call->account[0] ? call->account : call->a.peer);
-	snprintf(cdr.egress, sizeof(cdr.egress), "%s", call->b.peer);
-	cdr.setup_ms = call->setup_ms;
-	cdr.answer_ms = call->answer_ms;
-	cdr.end_ms = call->end_ms;
-	cdr.duration_ms = call->answer_ms ? call->end_ms - call->answer_ms : 0;
-	if (cdr.duration_ms < 0)
-		cdr.duration_ms = 0;
-	cdr_reason(call, cdr.reason, sizeof(cdr.reason));
-	snprintf(cdr.side, sizeof(cdr.side), "%s", call->side);
-	b2b_media_cdr(call, &cdr);
+	snprintf(cdr->egress, sizeof(cdr->egress), "%s", call->b.peer);
+	cdr->setup_ms = call->setup_ms;
+	cdr->answer_ms = call->answer_ms;
+	cdr->end_ms = call->end_ms;
+	cdr->duration_ms = call->answer_ms ? call->end_ms - call->answer_ms : 0;
+	if (cdr->duration_ms < 0)
+		cdr->duration_ms = 0;
+	cdr_reason(call, cdr->reason, sizeof(cdr->reason));
+	snprintf(cdr->side, sizeof(cdr->side), "%s", call->side);
+	b2b_media_cdr(call, cdr);
 
-	txn = store_txn_begin(call->ctx->store, true);
-	if (!txn) {
-		rc = -errno;
-		goto err;
+	if (cdr_settles(call, cdr->duration_ms)) {
+		rc = cdr_write_settled(call, cdr);
+		free(job);
+		if (rc < 0)
+			goto err;
+		return 0;
 	}
-	rc = b2b_credit_call_settle(call, txn, cdr.duration_ms, &cdr.cost);
-	if (rc == 0)
-		rc = b2b_acct_policy_settle(call, txn, cdr.duration_ms);
-	if (rc == 0)
-		rc = store_cdr_append(txn, &cdr);
-	if (rc == 0 && call->answer_ms) {
-		rc = store_dialog_del(txn, cdr.call_id);
-		if (rc == -ENOENT)
-			rc = 0;
-	}
-	rc = txn_finish(txn, rc);
-	if (rc < 0)
-		goto err;
-	return 0;
+	job->del_dialog = call->answer_ms != 0;
+	snprintf(label, sizeof(label), "CDR of call %s", call->id);
+	return store_writer_submit(call->ctx->store_writer, cdr_job_apply,
+				   free, job, label);
 err:
 	log_err("call %s: CDR not written: %s", call->id, strerror(-rc));
 	return rc;
 }
 
+static int dialog_job_apply(struct store_txn *txn, void *arg)
+{
+	return store_dialog_put(txn, arg);
+}
+
+/* the record holds the legs' SRTP keys */
+static void dialog_job_release(void *arg)
+{
+	OPENSSL_cleanse(arg, sizeof(struct store_dialog));
+	free(arg);
+}
+
 int b2b_cdr_dialog_put(struct b2b_call *call)
 {
 	struct store_dialog *d;
-	struct store_txn *txn;
+	char label[STORE_WRITER_LABEL_MAX];
 	int rc, resumable;
 
 	/* leg A's tag is drawn as nua sends the 2xx (unless an 18x went
@@ -128,10 +194,11 @@ int b2b_cdr_dialog_put(struct b2b_call *call)
 			   : "no SDP or remote target on a leg");
 		d->media[0] = '\0';
 	}
-	txn = store_txn_begin(call->ctx->store, true);
-	rc = txn ? txn_finish(txn, store_dialog_put(txn, d)) : -errno;
-	OPENSSL_cleanse(d, sizeof(*d));
-	free(d);
+	snprintf(label, sizeof(label), "dialog of call %s", call->id);
+	rc = store_writer_submit(call->ctx->store_writer, dialog_job_apply,
+				 dialog_job_release, d, label);
+	/* a write that fails in the writer is caught at shutdown:
+	 * b2b_restore_keep() keeps only calls whose record is there */
 	call->resumable = rc == 0 && resumable == 0;
 	if (rc < 0)
 		goto err;
@@ -197,6 +264,8 @@ static int cdr_list_handler(void *arg, const json_t *params,
 	ring.items = calloc(ring.max, sizeof(*ring.items));
 	if (!ring.items)
 		return -ENOMEM;
+	/* an operator sees every call that has ended */
+	store_writer_drain(ctx->store_writer);
 	txn = store_txn_begin(ctx->store, false);
 	rc = txn ? store_foreach(txn, STORE_DB_CDRS, cdr_collect, &ring) : -errno;
 	store_txn_abort(txn);

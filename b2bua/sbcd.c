@@ -44,6 +44,7 @@
 #include "registrar.h"
 #include "sip.h"
 #include "store.h"
+#include "store_writer.h"
 
 /* Signals the loop handles; blocked so only the signalfd sees them. */
 static void stop_signals(sigset_t *set)
@@ -185,6 +186,12 @@ int b2b_init(struct b2b_ctx *ctx, const struct cfg *cfg)
 			"in use by another sbcd" : strerror(-rc));
 		goto err;
 	}
+	ctx->store_writer = store_writer_new(ctx->store);
+	if (!ctx->store_writer) {
+		rc = -errno;
+		log_err("store writer: %s", strerror(errno));
+		goto err;
+	}
 	/* prepaid calls a killed sbcd left: debited before any new call;
 	 * their dialogs are read first, to hang them up (call_restore.h) */
 	restore = b2b_restore_load(ctx->store);
@@ -301,6 +308,7 @@ int b2b_run(struct b2b_ctx *ctx)
 static void exit_keeping_calls(struct b2b_ctx *ctx, int kept)
 {
 	ctl_server_free(ctx->ctl);
+	store_writer_free(ctx->store_writer);
 	store_close(ctx->store);
 	if (ctx->cfg->paths.pid_file[0])
 		unlink(ctx->cfg->paths.pid_file);
@@ -330,6 +338,8 @@ void b2b_uninit(struct b2b_ctx *ctx)
 	b2b_provision_uninit(ctx);
 	ctl_registry_free(ctx->ctl_reg);
 	ctx->ctl_reg = NULL;
+	store_writer_free(ctx->store_writer);
+	ctx->store_writer = NULL;
 	store_close(ctx->store);
 	ctx->store = NULL;
 	if (ctx->store_lock >= 0)

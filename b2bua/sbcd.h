@@ -27,11 +27,13 @@ struct b2b_registrar;
 struct b2b_gw_monitor;
 struct b2b_media;
 struct b2b_messages;
+struct store_writer;
 
 struct b2b_ctx {
 	const struct cfg *cfg;
 	su_root_t *root;
 	struct store *store;
+	struct store_writer *store_writer;	/* call records (store_writer.h) */
 	struct b2b_acl *acl;		/* trusted peers, from the store */
 	struct ctl_registry *ctl_reg;
 	struct b2b_calls *calls;	/* calls table (call.h) */

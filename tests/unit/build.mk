@@ -26,6 +26,11 @@ test_store_crash_SRCS := $(STORE_TEST_SRCS)
 test_store_crash_PKGS := jansson
 test_store_crash_LIBS := $(LMDB_LIBS)
 
+UNIT_TESTS += test_store_writer
+test_store_writer_SRCS := $(STORE_TEST_SRCS) b2bua/store_writer.c
+test_store_writer_PKGS := jansson
+test_store_writer_LIBS := $(LMDB_LIBS)
+
 test_ctl_server_SRCS := b2bua/ctl_server.c b2bua/ctl_registry.c \
 	b2bua/ctl_help.c b2bua/log.c
 test_ctl_server_PKGS := sofia-sip-ua jansson
