@@ -459,13 +459,13 @@ static bool record_stored(struct b2b_call *call, struct store_dialog *d)
 	int rc = txn ? store_dialog_get(txn, call->a.call_id, d) : -errno;
 
 	store_txn_abort(txn);
-	OPENSSL_cleanse(d, sizeof(*d));
+	b2b_dialog_record_wipe(d);
 	return rc == 0;
 }
 
 int b2b_restore_keep(struct b2b_ctx *ctx)
 {
-	struct store_dialog *d = malloc(sizeof(*d));
+	struct store_dialog *d = calloc(1, sizeof(*d));
 	struct b2b_call *call;
 	int kept = 0;
 

@@ -166,7 +166,7 @@ static int dialog_job_apply(struct store_txn *txn, void *arg)
 /* the record holds the legs' SRTP keys */
 static void dialog_job_release(void *arg)
 {
-	OPENSSL_cleanse(arg, sizeof(struct store_dialog));
+	b2b_dialog_record_wipe(arg);
 	free(arg);
 }
 
@@ -192,7 +192,7 @@ int b2b_cdr_dialog_put(struct b2b_call *call)
 		log_notice("call %s: cannot be resumed after a restart: %s",
 			   call->id, resumable == -ENOSPC ? "too large a record"
 			   : "no SDP or remote target on a leg");
-		d->media[0] = '\0';
+		OPENSSL_cleanse(d->media, sizeof(d->media));
 	}
 	snprintf(label, sizeof(label), "dialog of call %s", call->id);
 	rc = store_writer_submit(call->ctx->store_writer, dialog_job_apply,

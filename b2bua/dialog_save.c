@@ -5,6 +5,7 @@
 #include "dialog_save.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,7 +140,8 @@ int b2b_dialog_record(const struct b2b_call *call, struct store_dialog *d)
 	const char *sent[2];
 	int rc, n;
 
-	memset(d, 0, sizeof(*d));
+	memset(d, 0, offsetof(struct store_dialog, a_sdp));
+	d->a_sdp[0] = d->b_sdp[0] = d->media[0] = '\0';
 	snprintf(d->call_id, sizeof(d->call_id), "%s", call->a.call_id);
 	snprintf(d->b_call_id, sizeof(d->b_call_id), "%s", call->b.call_id);
 	snprintf(d->a_local_tag, sizeof(d->a_local_tag), "%s",
@@ -183,4 +185,12 @@ int b2b_dialog_record(const struct b2b_call *call, struct store_dialog *d)
 		    : rc;
 	OPENSSL_cleanse(&ms, sizeof(ms));
 	return n < 0 ? n : 0;
+}
+
+void b2b_dialog_record_wipe(struct store_dialog *d)
+{
+	OPENSSL_cleanse(d, offsetof(struct store_dialog, a_sdp));
+	OPENSSL_cleanse(d->a_sdp, strnlen(d->a_sdp, sizeof(d->a_sdp)));
+	OPENSSL_cleanse(d->b_sdp, strnlen(d->b_sdp, sizeof(d->b_sdp)));
+	OPENSSL_cleanse(d->media, strnlen(d->media, sizeof(d->media)));
 }

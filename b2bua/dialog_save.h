@@ -38,12 +38,22 @@ void b2b_dialog_note(struct b2b_leg *leg, nua_event_t event, int status,
 		     sip_t const *sip);
 
 /**
- * b2b_dialog_record - @call as its dialog record into @d (zeroed first);
- * @d holds keys: wipe it after use
+ * b2b_dialog_record - @call as its dialog record into @d;
+ * @d holds keys: wipe it after use with b2b_dialog_record_wipe()
+ *
+ * The record is 55 KiB, nearly all of it the room for two SDP bodies and
+ * the media state, which a call fills only in part: those three buffers
+ * are written as strings, not zeroed whole (one record per answered call,
+ * on the event loop).
+ *
  * @return 0, -ENOENT (no agreed SDP on both legs, or a leg without remote
  * target), -ENOSPC (a URI, route set, SDP body or the media state does
  * not fit the record).
  */
 int b2b_dialog_record(const struct b2b_call *call, struct store_dialog *d);
+
+/* b2b_dialog_record_wipe - erase what a record written by
+ * b2b_dialog_record() or read from the store holds (its keys) */
+void b2b_dialog_record_wipe(struct store_dialog *d);
 
 #endif

@@ -116,25 +116,26 @@ tls_certs() {
 	[ -s "$dir/sbc.crt" ] || fail "openssl could not make a test certificate"
 }
 
-# tcp_listening IN_NS PORT: wait (at most 10 s) until a TCP socket listens
+# tcp_listening IN_NS PORT: wait (at most 30 s) until a TCP socket listens
 # on PORT in the namespace IN_NS enters.
 tcp_listening() {
 	local i
 	for i in $(seq 100); do
 		[ -n "$("$1" ss -Hltn "sport = :$2")" ] && return 0
-		sleep 0.1
+		sleep 0.3
 	done
 	fail "nothing listening on tcp port $2"
 }
 
-# udp_bound IN_NS ADDR:PORT: wait (at most 10 s) until a UDP socket is bound
+# udp_bound IN_NS ADDR:PORT: wait (at most 30 s: sipp starts slowly on a
+# loaded machine) until a UDP socket is bound
 # to ADDR:PORT in the namespace IN_NS (in_access, in_carrier) enters, so a
 # peer started in the background is ready before anything is sent to it.
 udp_bound() {
 	local i
 	for i in $(seq 100); do
 		[ -n "$("$1" ss -Huan src "$2")" ] && return 0
-		sleep 0.1
+		sleep 0.3
 	done
 	fail "nothing bound to udp $2"
 }
