@@ -793,10 +793,12 @@ int store_dialog_put(struct store_txn *txn, const struct store_dialog *d)
 	return store_put(txn, STORE_DB_DIALOGS, d);
 }
 
+/* A dialog record is 55 KiB, its key one member: only call_id of @key
+ * is set, dialog_key() reads nothing else. */
 int store_dialog_get(struct store_txn *txn, const char *call_id,
 		     struct store_dialog *out)
 {
-	struct store_dialog key = { 0 };
+	struct store_dialog key;
 
 	if (key_arg(key.call_id, sizeof(key.call_id), call_id))
 		return -EINVAL;
@@ -805,7 +807,7 @@ int store_dialog_get(struct store_txn *txn, const char *call_id,
 
 int store_dialog_del(struct store_txn *txn, const char *call_id)
 {
-	struct store_dialog key = { 0 };
+	struct store_dialog key;	/* call_id only, as in store_dialog_get() */
 
 	if (key_arg(key.call_id, sizeof(key.call_id), call_id))
 		return -EINVAL;
