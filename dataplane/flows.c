@@ -5,6 +5,7 @@
 #include "flows.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "log.h"
+#include "pkt.h"
 #include "srtp.h"
 
 /* the ABI's suite numbers are srtp.h's */
@@ -47,9 +49,10 @@ struct dp_flows *dp_flows_create(uint32_t capacity, unsigned n_ports,
 	fl->capacity = capacity;
 	fl->n_ports = n_ports;
 	fl->qsv = qsv;
+	/* zeroed: both copies of every slot generation 0, no flow */
 	fl->slot = rte_zmalloc_socket("dp_flow_slots",
 				      (size_t)capacity * sizeof(*fl->slot),
-				      RTE_CACHE_LINE_SIZE, socket);
+				      sizeof(*fl->slot), socket);
 	fl->srtp = calloc(capacity, sizeof(*fl->srtp));
 	fl->pending_ix = calloc(capacity, sizeof(*fl->pending_ix));
 	if (!fl->slot || !fl->srtp || !fl->pending_ix) {
@@ -64,8 +67,6 @@ void dp_flows_free(struct dp_flows *fl)
 {
 	if (!fl)
 		return;
-	for (uint32_t i = 0; fl->slot && i < fl->capacity; i++)
-		rte_free(fl->slot[i]);
 	for (uint32_t i = 0; fl->srtp && i < fl->capacity; i++) {
 		dp_srtp_ctx_uninit(fl->srtp[i]);
 		rte_free(fl->srtp[i]);
@@ -126,17 +127,20 @@ static int af_of(uint8_t family)
 	       family == FT_FAMILY_IPV6 ? AF_INET6 : 0;
 }
 
-/* a new dp_flow for @p, or NULL (logged) when out of memory */
-static struct dp_flow *build(struct dp_flows *fl, const struct pending *p,
-			     struct dp_srtp_ctx *srtp)
+/*
+ * Fill @next, the copy that no lcore reads, for @p.  Every byte but gen:
+ * readers load the gen of both copies at any time.
+ */
+static void build(struct dp_flows *fl, const struct pending *p,
+		  struct dp_srtp_ctx *srtp, bool paused, struct dp_flow *next)
 {
+	const size_t gen_off = offsetof(struct dp_flow, gen);
 	const struct ft_flow *f = &p->flow;
-	struct dp_flow *d = rte_zmalloc("dp_flow", sizeof(*d), 0);
+	struct dp_flow t = { .present = false }, *d = &t;
 
-	if (!d) {
-		log_err("flow %u: out of memory", p->slot);
-		return NULL;
-	}
+	if (p->gone)
+		goto copy;
+	d->present = true;
 	d->epoch = p->epoch;
 	d->pair = f->pair;
 	d->out_port = f->out_port;
@@ -147,17 +151,23 @@ static struct dp_flow *build(struct dp_flows *fl, const struct pending *p,
 	d->dst_port = f->dst.port;
 	memcpy(d->src_addr, f->src.addr, sizeof(d->src_addr));
 	memcpy(d->dst_addr, f->dst.addr, sizeof(d->dst_addr));
+	/* the rewrite's checksum part of the new addresses, once per flow */
+	d->addr_sum = dp_pkt_addr_sum(d->src_addr, d->dst_addr, d->family);
 	d->srtp = srtp;
+	d->srtp_paused = paused;
 	/* no address family translation: the packet keeps its IP header */
 	d->usable = f->out_port < fl->n_ports &&
 		    f->local.family == f->dst.family &&
 		    f->src.family == f->dst.family;
-	if (!d->usable)
+	if (!d->usable && !paused)
 		log_warn("flow %u: out port %u of %u, local family %u, src "
 			 "family %u, dst family %u: its packets are dropped",
 			 p->slot, f->out_port, fl->n_ports, f->local.family,
 			 f->src.family, f->dst.family);
-	return d;
+copy:
+	memcpy(next, &t, gen_off);
+	memcpy((uint8_t *)next + gen_off + 1, (const uint8_t *)&t + gen_off + 1,
+	       sizeof(t) - gen_off - 1);
 }
 
 static bool wants_srtp(const struct ft_flow *f)
@@ -194,58 +204,51 @@ static int srtp_apply(struct dp_flows *fl, const struct pending *p)
 	return ret;
 }
 
-/* swap in @d for @slot; the old one goes to @old for freeing */
-static void publish(struct dp_flows *fl, uint32_t slot, struct dp_flow *d,
-		    struct dp_flow **old)
+/*
+ * Publish @p (a flow, or none when p->gone) in its slot: fill the copy
+ * that is not the newest, which no lcore has read since the grace period
+ * that ended the last commit (or phase 2 of this one), then make it the
+ * newest.
+ */
+static void publish(struct dp_flows *fl, const struct pending *p,
+		    struct dp_srtp_ctx *srtp, bool paused)
 {
-	*old = __atomic_exchange_n(&fl->slot[slot], d, __ATOMIC_ACQ_REL);
+	struct dp_flow_slot *s = &fl->slot[p->slot];
+	const struct dp_flow *cur = dp_flow_newest(s);
+	struct dp_flow *next = &s->v[cur == &s->v[0]];
+
+	build(fl, p, srtp, paused, next);
+	__atomic_store_n(&next->gen, (uint8_t)(cur->gen + 1), __ATOMIC_RELEASE);
 }
 
 int dp_flows_commit(struct dp_flows *fl)
 {
-	struct dp_flow **retired;
-	unsigned n_retired = 0;
+	bool republished = false;
 	int failed = 0;
 
 	if (fl->n_pending == 0)
 		return 0;
-	retired = calloc(2 * fl->n_pending, sizeof(*retired));
-	if (!retired) {
-		/* keep the changes for the next commit */
-		log_err("flows: out of memory committing %u change(s)",
-			fl->n_pending);
-		return 0;
-	}
 	/*
-	 * Phase 1: flows without SRTP before or after are swapped at once;
-	 * the others are unpublished (paused) so that no lcore uses the
-	 * context while it changes.
+	 * Phase 1: flows without SRTP before or after are published at once;
+	 * the others paused, so that no lcore uses the context while it
+	 * changes.
 	 */
 	for (unsigned i = 0; i < fl->n_pending; i++) {
-		struct pending *p = &fl->pending[i];
+		const struct pending *p = &fl->pending[i];
 		bool srtp = fl->srtp[p->slot] || (!p->gone &&
 						  wants_srtp(&p->flow));
-		struct dp_flow *d = NULL;
 
-		if (!p->gone) {
-			d = build(fl, p, NULL);
-			if (d && srtp)
-				d->srtp_paused = true;
-		}
-		publish(fl, p->slot, d, &retired[n_retired]);
-		if (retired[n_retired])
-			n_retired++;
+		publish(fl, p, NULL, srtp);
 	}
-	/* Phase 2: no lcore holds a retired flow or a paused context now. */
+	/*
+	 * Phase 2: no lcore holds a replaced copy or a paused context now,
+	 * and the copies replaced may be written again.
+	 */
 	rte_rcu_qsbr_synchronize(fl->qsv, RTE_QSBR_THRID_INVALID);
-	for (unsigned i = 0; i < n_retired; i++)
-		rte_free(retired[i]);
-	n_retired = 0;
 	/* Phase 3: change the contexts, publish the paused flows. */
 	for (unsigned i = 0; i < fl->n_pending; i++) {
-		struct pending *p = &fl->pending[i];
+		const struct pending *p = &fl->pending[i];
 		const struct dp_flow *cur = dp_flow_get(fl, p->slot);
-		struct dp_flow *d;
 		int ret;
 
 		if (!cur || !cur->srtp_paused)
@@ -257,26 +260,19 @@ int dp_flows_commit(struct dp_flows *fl)
 			failed++;
 			continue;
 		}
-		d = build(fl, p, fl->srtp[p->slot]);
-		if (!d)
-			continue;
-		publish(fl, p->slot, d, &retired[n_retired]);
-		if (retired[n_retired])
-			n_retired++;
+		publish(fl, p, fl->srtp[p->slot], false);
+		republished = true;
 	}
 	/* deleted flows: their contexts, now that nobody can reach them */
 	for (unsigned i = 0; i < fl->n_pending; i++) {
-		struct pending *p = &fl->pending[i];
+		const struct pending *p = &fl->pending[i];
 
 		if (p->gone && !dp_flow_get(fl, p->slot) && fl->srtp[p->slot])
 			srtp_apply(fl, p);
 	}
-	if (n_retired) {
+	/* the copies phase 3 replaced may be written by the next commit */
+	if (republished)
 		rte_rcu_qsbr_synchronize(fl->qsv, RTE_QSBR_THRID_INVALID);
-		for (unsigned i = 0; i < n_retired; i++)
-			rte_free(retired[i]);
-	}
-	free(retired);
 	for (unsigned i = 0; i < fl->n_pending; i++)
 		fl->pending_ix[fl->pending[i].slot] = 0;
 	explicit_bzero(fl->pending, fl->n_pending * sizeof(*fl->pending));

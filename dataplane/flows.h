@@ -8,10 +8,18 @@
  * and a pointer to the slot's SRTP context.  Both live in dataplane-local
  * memory, indexed by slot; keys never leave it.
  *
+ * The flows sit in one array indexed by slot, two copies per slot in
+ * adjacent cache lines (struct dp_flow_slot), so that a packet's flow is
+ * one random page away from nothing else: no pointer per slot to chase.
  * Publication is RCU (the same QSBR variable as the flow index): a
- * struct dp_flow is immutable once published, replaced by a pointer swap,
- * and freed only after every forwarding lcore has passed a quiescent
- * state.  The SRTP context is not immutable (the lcore updates its replay
+ * published copy is immutable; a change writes the slot's other copy and
+ * publishes it by giving it the next generation (a release store of
+ * @gen), and a copy is written again only after every forwarding lcore
+ * has passed a quiescent state since it stopped being the newest (every
+ * dp_flows_commit() ends with a grace period after its last
+ * publication).  Readers take the copy of the newer generation.  The
+ * array costs 128 bytes per slot of the flow table, whether used or not.
+ * The SRTP context is not immutable (the lcore updates its replay
  * window per packet), so a change to a slot's SRTP first unpublishes the
  * slot, waits for a grace period, updates the context (keeping a
  * direction's session when its key did not change, see srtp.h), then
@@ -32,6 +40,7 @@
 struct dp_srtp_ctx;
 struct rte_rcu_qsbr;
 
+/* One copy of a slot's flow: one cache line. */
 struct dp_flow {
 	uint32_t epoch;		/* of the flow-table entry it was built from */
 	uint32_t pair;		/* FT_NO_SLOT or the reverse direction's slot */
@@ -41,15 +50,25 @@ struct dp_flow {
 	uint8_t family;		/* AF_INET or AF_INET6: local, src and dst */
 	bool usable;		/* false: port or families wrong, drop */
 	bool srtp_paused;	/* context being changed: drop */
+	uint8_t gen;		/* publication order of the slot's copies */
 	uint16_t src_port;	/* host order */
 	uint16_t dst_port;
+	uint16_t addr_sum;	/* dp_pkt_addr_sum(src_addr, dst_addr) */
+	bool present;		/* false: the slot has no flow */
 	uint8_t src_addr[16];	/* network order */
 	uint8_t dst_addr[16];
 	struct dp_srtp_ctx *srtp;	/* NULL: plain relay */
+} __attribute__((aligned(64)));
+
+static_assert(sizeof(struct dp_flow) == 64, "one cache line per copy");
+
+/* A slot's two copies; the newer generation is the published one. */
+struct dp_flow_slot {
+	struct dp_flow v[2];
 };
 
 struct dp_flows {
-	struct dp_flow **slot;	/* [capacity], RCU-published */
+	struct dp_flow_slot *slot;	/* [capacity], RCU-published */
 	struct dp_srtp_ctx **srtp;	/* [capacity], main lcore's */
 	uint32_t capacity;
 	unsigned n_ports;
@@ -87,11 +106,27 @@ void dp_flows_on_change(void *arg, uint32_t slot, const struct ft_flow *flow,
  */
 int dp_flows_commit(struct dp_flows *fl);
 
+/*
+ * The newest copy of @s: the generations differ by one (mod 256) once a
+ * copy has been published, and are both 0 before.  The acquire loads pair
+ * with the release store that published the copy, so its fields are seen
+ * whole.
+ */
+static inline const struct dp_flow *dp_flow_newest(const struct dp_flow_slot *s)
+{
+	uint8_t g0 = __atomic_load_n(&s->v[0].gen, __ATOMIC_ACQUIRE);
+	uint8_t g1 = __atomic_load_n(&s->v[1].gen, __ATOMIC_ACQUIRE);
+
+	return &s->v[(int8_t)(uint8_t)(g1 - g0) > 0];
+}
+
 /* dp_flow_get - the published flow of @slot, or NULL.  Hot path. */
 static inline const struct dp_flow *dp_flow_get(const struct dp_flows *fl,
 						uint32_t slot)
 {
-	return __atomic_load_n(&fl->slot[slot], __ATOMIC_ACQUIRE);
+	const struct dp_flow *f = dp_flow_newest(&fl->slot[slot]);
+
+	return f->present ? f : NULL;
 }
 
 #endif

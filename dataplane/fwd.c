@@ -28,6 +28,8 @@
 struct dest {
 	const uint8_t *addr;	/* network order */
 	uint16_t port;		/* host order */
+	uint16_t addr_sum;	/* dp_pkt_addr_sum() of the flow's source
+				 * address and addr */
 	uint8_t latched[16];	/* storage when addr is a latched source */
 };
 
@@ -179,6 +181,7 @@ static inline void dest_of(struct dp_lcore *lc, const struct dp_flow *f,
 
 	d->addr = f->dst_addr;
 	d->port = f->dst_port;
+	d->addr_sum = f->addr_sum;
 	if (f->pair == FT_NO_SLOT)
 		return;
 	pf = dp_flow_get(lc->ctx->flows, f->pair);
@@ -201,6 +204,7 @@ static inline void dest_of(struct dp_lcore *lc, const struct dp_flow *f,
 	memcpy(d->latched, w, sizeof(w));
 	d->addr = d->latched;
 	d->port = port;
+	d->addr_sum = dp_pkt_addr_sum(f->src_addr, d->addr, f->family);
 }
 
 /* write a neighbour probe into @m (reset) and send it out of @port */
@@ -349,8 +353,9 @@ static void media(struct dp_lcore *lc, const struct dp_rxq *q,
 		  const struct dp_flow *f, struct ft_counters *ctr,
 		  struct hop_cache *h)
 {
-	struct dp_ctx *ctx = lc->ctx;
-	struct dp_pkt_rewrite rw;
+	const struct dp_port *out;
+	struct rte_ether_addr dst_mac;
+	struct dp_pkt_fwd fw;
 	struct dest d;
 	enum dp_rtp_kind kind;
 	uint32_t ssrc = 0, rx_bytes = p->payload_len;
@@ -388,18 +393,22 @@ static void media(struct dp_lcore *lc, const struct dp_rxq *q,
 	ft_count_rx(ctr, f->epoch, rx_bytes, ssrc, lc->now_ns);
 
 	dest_of(lc, f, &d);
-	if (next_hop(lc, f->out_port, f->family, d.addr, &rw.dst_mac, c, m,
+	if (next_hop(lc, f->out_port, f->family, d.addr, &dst_mac, c, m,
 		     h) < 0)
 		return;
-	rw.src_mac = ctx->ports[f->out_port].mac;
-	rw.vlan_tci = ctx->ports[f->out_port].vlan;
-	rw.vlan = rw.vlan_tci != 0;
-	rw.family = f->family;
-	memcpy(rw.src_addr, f->src_addr, sizeof(rw.src_addr));
-	memcpy(rw.dst_addr, d.addr, sizeof(rw.dst_addr));
-	rw.src_port = f->src_port;
-	rw.dst_port = d.port;
-	ret = dp_pkt_rewrite(p, &rw);
+	/* the packet's family is the flow's (checked above) */
+	out = &lc->ctx->ports[f->out_port];
+	fw = (struct dp_pkt_fwd){
+		.src_mac = &out->mac,
+		.dst_mac = &dst_mac,
+		.vlan_tci = out->vlan,
+		.src_port = f->src_port,
+		.dst_port = d.port,
+		.addr_sum = d.addr_sum,
+		.src_addr = f->src_addr,
+		.dst_addr = d.addr,
+	};
+	ret = dp_pkt_forward(p, &fw);
 	if (unlikely(ret < 0)) {
 		if (ret == -ETIMEDOUT)
 			c->ttl++;
@@ -534,7 +543,7 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 	struct ft_index_key keys[FT_INDEX_BULK];
 	const struct ft_index_key *kp[FT_INDEX_BULK];
 	uint32_t slot[FT_INDEX_BULK], epoch[FT_INDEX_BULK];
-	const struct dp_flow *f[FT_INDEX_BULK];
+	const struct dp_flow *f;
 	struct ft_counters *ctr[FT_INDEX_BULK];
 	struct hop_cache h = { .valid = false };
 	const uint16_t vid = ctx->ports[q->port].vlan;
@@ -558,24 +567,15 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 	}
 	if (nm > 0)
 		ft_index_lookup_bulk(ctx->index, kp, nm, &hits, slot, epoch);
-	/* the pointer and counters of each hit, then the flows they point to */
+	/* the flow (both copies: one page) and counters of each hit */
 	for (uint64_t left = hits; left; left &= left - 1) {
 		unsigned k = (unsigned)__builtin_ctzll(left);
+		const struct dp_flow_slot *fs = &ctx->flows->slot[slot[k]];
 
-		rte_prefetch0(&ctx->flows->slot[slot[k]]);
+		rte_prefetch0(&fs->v[0]);
+		rte_prefetch0(&fs->v[1]);
 		ctr[k] = ft_counters_of(ctx->ft, slot[k]);
 		rte_prefetch0(ctr[k]);
-	}
-	/* the flows' epochs are checked in the loop below, once they are in */
-	for (unsigned k = 0; k < nm; k++) {
-		f[k] = NULL;
-		if (!(hits >> k & 1)) {
-			ctr[k] = NULL;
-			continue;
-		}
-		f[k] = dp_flow_get(ctx->flows, slot[k]);
-		if (likely(f[k] != NULL))
-			rte_prefetch0(f[k]);
 	}
 	c->rx_packets += n;
 	for (unsigned i = 0; i < n; i++) {
@@ -584,10 +584,14 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 		c->rx_bytes += rte_pktmbuf_pkt_len(m);
 		switch (p[i].class) {
 		case DP_PKT_MEDIA_UDP:
+			/* read once in, as late as can be after the prefetch */
+			f = NULL;
+			if (hits >> j & 1)
+				f = dp_flow_get(ctx->flows, slot[j]);
 			/* a slot reused since the lookup: not the flow indexed */
-			if (f[j] && unlikely(f[j]->epoch != epoch[j]))
-				f[j] = NULL;
-			media(lc, q, c, m, &p[i], f[j], ctr[j], &h);
+			if (f && unlikely(f->epoch != epoch[j]))
+				f = NULL;
+			media(lc, q, c, m, &p[i], f, f ? ctr[j] : NULL, &h);
 			j++;
 			break;
 		case DP_PKT_ARP:

@@ -19,7 +19,8 @@
  *                    in the dropped packet's buffer; not the port's owner:
  *                    read its table, ask it to resolve), resolved once per
  *                    run of packets to one destination in a chunk
- *                    dp_pkt_rewrite() with the out port's VLAN tag, if any
+ *                    dp_pkt_forward() with the out port's VLAN tag, if any,
+ *                    the flow's address sum precomputed
  *                    (drop: ttl), dp_pkt_finalize() when
  *                    SRTP changed the payload
  *                    transmit buffer of the output port

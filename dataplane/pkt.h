@@ -17,9 +17,12 @@
  *   [dp_rtp_classify(payload)]         RTP or RTCP, SSRC (latching, rtcp-mux)
  *   [change payload bytes, SRTP]       dp_pkt_resize() when the size
  *                                      changes (SRTP auth tag added/removed)
- *   dp_pkt_rewrite(&p, &rw)            L2 header, addresses, ports, TTL;
+ *   dp_pkt_forward(&p, &fw)            L2 header, addresses, ports, TTL;
  *                                      IPv4 header and UDP checksums
- *                                      updated incrementally (RFC 1624)
+ *                                      updated incrementally (RFC 1624),
+ *                                      the new addresses' sum precomputed
+ *                                      per flow (dp_pkt_rewrite(): the
+ *                                      same, everything per call)
  *   [dp_pkt_finalize(&p)]              only when payload bytes changed:
  *                                      UDP checksum from scratch
  *   dp_pkt_mbuf_update(&p, m)          data offset and length back to the mbuf
@@ -114,6 +117,23 @@ struct dp_pkt_rewrite {
 	uint16_t dst_port;
 };
 
+/*
+ * The per-packet form of a rewrite, for the forwarding path: what a flow
+ * says, prepared when the flow is built (dataplane/flows.c), so that per
+ * packet only the received addresses are summed.  Addresses are of the
+ * packet's own family, which the caller has checked.
+ */
+struct dp_pkt_fwd {
+	const struct rte_ether_addr *src_mac;
+	const struct rte_ether_addr *dst_mac;
+	uint16_t vlan_tci;	/* host order; 0: send untagged */
+	uint16_t src_port;	/* host order */
+	uint16_t dst_port;
+	uint16_t addr_sum;	/* dp_pkt_addr_sum(src_addr, dst_addr, family) */
+	const uint8_t *src_addr;	/* network order, 4 or 16 bytes */
+	const uint8_t *dst_addr;
+};
+
 enum dp_rtp_kind {
 	DP_RTP_NONE,		/* neither: too short or not version 2 */
 	DP_RTP_RTP,
@@ -156,6 +176,48 @@ enum dp_pkt_class dp_pkt_parse(uint8_t *data, uint16_t len, unsigned flags,
  * is added and p->headroom is under 4 bytes.
  */
 int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw);
+
+/**
+ * dp_pkt_addr_sum - what two addresses add to an RFC 1071 sum
+ * @src: 4 (AF_INET) or 16 (AF_INET6) bytes, network order
+ * @dst: as many
+ * @family: AF_INET or AF_INET6
+ *
+ * The 16-bit words of both addresses summed as they are stored (like the
+ * checksum fields: RFC 1071 section 2(B)) and folded (end-around carry),
+ * not complemented: 0 only when both addresses are all zero.  For
+ * struct dp_pkt_fwd, once per flow or latched destination.
+ */
+static inline uint16_t dp_pkt_addr_sum(const uint8_t *src, const uint8_t *dst,
+				       int family)
+{
+	const unsigned alen = family == AF_INET ? 4 : 16;
+	uint32_t sum = 0, w;
+
+	for (unsigned i = 0; i < alen; i += 4) {
+		__builtin_memcpy(&w, src + i, 4);
+		sum += (w & 0xffff) + (w >> 16);
+		__builtin_memcpy(&w, dst + i, 4);
+		sum += (w & 0xffff) + (w >> 16);
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/**
+ * dp_pkt_forward - dp_pkt_rewrite() for the forwarding path
+ * @p: a DP_PKT_MEDIA_UDP packet of @fw's address family (not checked)
+ * @fw: the flow's rewrite, with its precomputed address sum
+ *
+ * Writes the same bytes as dp_pkt_rewrite() with the equivalent
+ * struct dp_pkt_rewrite (vlan = vlan_tci != 0), and updates @p the same
+ * way, with each header field read and written once.
+ *
+ * @return 0; -ETIMEDOUT when the TTL or hop limit is 0 or 1, -ENOSPC when
+ * a VLAN tag is added and p->headroom is under 4 bytes (packet untouched).
+ */
+int dp_pkt_forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw);
 
 /**
  * dp_pkt_resize - grow or shrink the UDP payload at its end

@@ -8,15 +8,18 @@
  * pseudo-header is summed here rather than with rte_ipv4_udptcp_cksum() /
  * rte_ipv6_udptcp_cksum(), because those take the L4 length from the IP
  * header, which is not the UDP length when IPv6 extension headers sit
- * between the two.
+ * between the two.  Byte order with htons()/ntohs() (glibc:
+ * __builtin_bswap16, which the compiler folds into the sums) rather than
+ * rte_cpu_to_be_16(), whose x86 form for a variable is an asm statement.
  */
 #include "pkt.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
 
-#include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 
@@ -28,10 +31,21 @@ static inline uint16_t fold(uint32_t sum)
 	return (uint16_t)sum;
 }
 
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), m and m' being sums of words */
-static inline uint16_t cksum_adjust(uint16_t hc, uint16_t m, uint16_t m2)
+/*
+ * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), m and m' being sums of the
+ * words that change, here unfolded (each below 2^20).  ~m is taken as
+ * CKSUM_BIAS - m, CKSUM_BIAS a multiple of 0xffff above any m: congruent
+ * modulo 0xffff and never 0, so a single fold gives the bits that folding
+ * m and m' first would.  The sum is positive, so the result is never
+ * 0xffff (a header checksum, as a full recomputation would have it); 0
+ * only when it sums to a multiple of 0xffff, which for UDP the caller
+ * sends as 0xffff either way (RFC 768).
+ */
+#define CKSUM_BIAS (16u * 0xffff)
+
+static inline uint16_t cksum_update(uint16_t hc, uint32_t m, uint32_t m2)
 {
-	return (uint16_t)~fold((uint32_t)(uint16_t)~hc + (uint16_t)~m + m2);
+	return (uint16_t)~fold((uint32_t)(uint16_t)~hc + (CKSUM_BIAS - m) + m2);
 }
 
 static inline struct rte_udp_hdr *udp_hdr(const struct dp_pkt *p)
@@ -40,34 +54,39 @@ static inline struct rte_udp_hdr *udp_hdr(const struct dp_pkt *p)
 }
 
 /*
- * The 16-bit words of a 4- or 16-byte address summed (RFC 1071), not
- * folded, in the byte order rte_raw_cksum() sums them: 32-bit loads of a
- * length fixed per family, where rte_raw_cksum() loops word by word.
+ * The 16-bit words of the packet's two addresses summed (RFC 1071), not
+ * folded to 16 bits but below 2^20, and 0 only when they are all zero:
+ * wider loads whose sum is congruent modulo 0xffff (2^16 = 1), which
+ * fold() turns into the same 16 bits as a word-by-word sum.
  */
-static inline uint32_t sum_addr(const uint8_t *a, unsigned alen)
+static inline uint32_t addr_sum4(const uint8_t *l3)
 {
-	uint32_t sum = 0, w;
+	uint32_t s, d;
+	uint64_t x;
 
-	for (unsigned i = 0; i < alen; i += 4) {
-		memcpy(&w, a + i, 4);
-		sum += (w & 0xffff) + (w >> 16);
-	}
-	return sum;
+	memcpy(&s, l3 + offsetof(struct rte_ipv4_hdr, src_addr), 4);
+	memcpy(&d, l3 + offsetof(struct rte_ipv4_hdr, dst_addr), 4);
+	x = (uint64_t)s + d;
+	return (uint32_t)((x & 0xffff) + (x >> 16));
 }
 
-/* the source and destination addresses summed, at most 8 * 0xffff */
-static inline uint32_t sum_addrs(const uint8_t *src, const uint8_t *dst,
-				 int family)
+static inline uint32_t addr_sum6(const uint8_t *l3)
 {
-	if (family == AF_INET)
-		return sum_addr(src, 4) + sum_addr(dst, 4);
-	return sum_addr(src, 16) + sum_addr(dst, 16);
+	uint64_t w[4], x;
+
+	memcpy(w, l3 + offsetof(struct rte_ipv6_hdr, src_addr), 32);
+	x = (w[0] & 0xffffffff) + (w[0] >> 32) + (w[1] & 0xffffffff) +
+		(w[1] >> 32) + (w[2] & 0xffffffff) + (w[2] >> 32) +
+		(w[3] & 0xffffffff) + (w[3] >> 32);
+	return (uint32_t)((x & 0xffff) + (x >> 16));
 }
 
 /* what the addresses add to the UDP checksum (the pseudo-header's part) */
 static inline uint32_t addr_sum(const struct dp_pkt *p)
 {
-	return sum_addrs(p->src_addr, p->dst_addr, p->family);
+	const uint8_t *l3 = p->data + p->l3_off;
+
+	return p->family == AF_INET ? addr_sum4(l3) : addr_sum6(l3);
 }
 
 /*
@@ -82,143 +101,163 @@ static inline void set_ip_len(struct dp_pkt *p)
 	if (p->family == AF_INET) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
 
-		ip->total_length = rte_cpu_to_be_16(len);
+		ip->total_length = htons(len);
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 	} else {
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)l3;
 
 		ip->payload_len =
-			rte_cpu_to_be_16((uint16_t)(len - sizeof(*ip)));
+			htons((uint16_t)(len - sizeof(*ip)));
 	}
 }
 
-/* the TTL or hop limit byte */
-static inline uint8_t *ttl_of(const struct dp_pkt *p)
-{
-	uint8_t *l3 = p->data + p->l3_off;
-
-	if (p->family == AF_INET)
-		return &((struct rte_ipv4_hdr *)l3)->time_to_live;
-	return &((struct rte_ipv6_hdr *)l3)->hop_limits;
-}
-
-/* a fresh Ethernet header, with one 802.1Q tag when rw->vlan */
-static inline void write_l2(uint8_t *data, const struct dp_pkt_rewrite *rw,
-			    uint16_t ether_type)
+/* a fresh Ethernet header, with one 802.1Q tag when @vlan */
+static inline void write_l2(uint8_t *data, const struct dp_pkt_fwd *fw,
+			    bool vlan, uint16_t ether_type_be)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)data;
 
-	eth->dst_addr = rw->dst_mac;
-	eth->src_addr = rw->src_mac;
-	if (rw->vlan) {
+	eth->dst_addr = *fw->dst_mac;
+	eth->src_addr = *fw->src_mac;
+	if (vlan) {
 		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
 
-		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16(rw->vlan_tci);
-		vh->eth_proto = rte_cpu_to_be_16(ether_type);
+		eth->ether_type = htons(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = htons(fw->vlan_tci);
+		vh->eth_proto = ether_type_be;
 	} else {
-		eth->ether_type = rte_cpu_to_be_16(ether_type);
+		eth->ether_type = ether_type_be;
 	}
 }
 
 /*
- * The IP header after a rewrite: TTL or hop limit one less, length exactly
- * the UDP datagram.  The IPv4 header checksum is adjusted (RFC 1624) for
- * the words that change, @addr_old and @addr_new being what the addresses
- * summed before and after; a header that summed right (the parse checked,
- * or the NIC did) sums right afterwards, as if recomputed.
+ * IPv4: addresses replaced, TTL one less, total length exactly the UDP
+ * datagram, and the header checksum adjusted (RFC 1624) for the words
+ * that change; a header that summed right (the parse checked, or the NIC
+ * did) sums right afterwards, as if recomputed.  Returns the old
+ * addresses' sum for the UDP checksum.
  */
-static inline void ip_forwarded(struct dp_pkt *p, uint32_t addr_old,
-				uint32_t addr_new)
+static inline uint32_t ip4_forward(uint8_t *l3, uint16_t len,
+				   const struct dp_pkt_fwd *fw)
 {
-	uint8_t *l3 = p->data + p->l3_off;
-	uint16_t len = (uint16_t)(p->len - p->l3_off);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+	const uint32_t a_old = addr_sum4(l3);
+	uint16_t ttl_old, ttl_new, len_old = ip->total_length;
 
-	if (p->family == AF_INET) {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
-		uint16_t ttl_old, ttl_new, len_old = ip->total_length;
-
-		/*
-		 * TTL and protocol share one 16-bit word of the checksum; it is
-		 * read and written whole, since reading it back after a byte
-		 * store to the TTL stalls store-to-load forwarding.  The TTL is
-		 * above 1 (checked), so the decrement does not borrow.
-		 */
-		memcpy(&ttl_old, &ip->time_to_live, 2);
-		ttl_new = rte_cpu_to_be_16(
-			(uint16_t)(rte_be_to_cpu_16(ttl_old) - 0x100));
-		memcpy(&ip->time_to_live, &ttl_new, 2);
-		ip->total_length = rte_cpu_to_be_16(len);
-		ip->hdr_checksum = cksum_adjust(ip->hdr_checksum,
-			fold(addr_old + ttl_old + len_old),
-			fold(addr_new + ttl_new + ip->total_length));
-	} else {
-		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)l3;
-
-		ip->hop_limits--;
-		ip->payload_len =
-			rte_cpu_to_be_16((uint16_t)(len - sizeof(*ip)));
-	}
+	memcpy(&ip->src_addr, fw->src_addr, 4);
+	memcpy(&ip->dst_addr, fw->dst_addr, 4);
+	/*
+	 * TTL and protocol share one 16-bit word of the checksum; it is
+	 * read and written whole, since reading it back after a byte store
+	 * to the TTL stalls store-to-load forwarding.  The TTL is above 1
+	 * (checked), so the decrement does not borrow.
+	 */
+	memcpy(&ttl_old, &ip->time_to_live, 2);
+	ttl_new = htons((uint16_t)(ntohs(ttl_old) - 0x100));
+	memcpy(&ip->time_to_live, &ttl_new, 2);
+	ip->total_length = htons(len);
+	ip->hdr_checksum = cksum_update(ip->hdr_checksum,
+		a_old + ttl_old + len_old,
+		(uint32_t)fw->addr_sum + ttl_new + ip->total_length);
+	return a_old;
 }
 
-int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw)
+/* IPv6: addresses replaced, hop limit one less, payload length set */
+static inline uint32_t ip6_forward(uint8_t *l3, uint16_t len,
+				   const struct dp_pkt_fwd *fw)
+{
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)l3;
+	const uint32_t a_old = addr_sum6(l3);
+
+	memcpy(ip->src_addr, fw->src_addr, 16);
+	memcpy(ip->dst_addr, fw->dst_addr, 16);
+	ip->hop_limits--;
+	ip->payload_len = htons((uint16_t)(len - sizeof(*ip)));
+	return a_old;
+}
+
+/*
+ * The rewrite, in one pass over the headers: each field is read once and
+ * written once, the family decided once, the new addresses' sum taken
+ * from @fw.  p is DP_PKT_MEDIA_UDP of @fw's family.
+ */
+static inline int forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw,
+			  bool vlan)
 {
 	const uint16_t l2_len = (uint16_t)(sizeof(struct rte_ether_hdr) +
-		(rw->vlan ? sizeof(struct rte_vlan_hdr) : 0));
+		(vlan ? sizeof(struct rte_vlan_hdr) : 0));
 	const int move = (int)p->l3_off - l2_len;
-	const uint16_t sport = rte_cpu_to_be_16(rw->src_port);
-	const uint16_t dport = rte_cpu_to_be_16(rw->dst_port);
-	struct rte_udp_hdr *udp;
-	uint32_t addr_old, addr_new;
+	const uint16_t sport = htons(fw->src_port);
+	const uint16_t dport = htons(fw->dst_port);
+	const uint16_t len = (uint16_t)(p->len - p->l3_off);
+	uint8_t *l3 = p->data + p->l3_off;
+	struct rte_udp_hdr *udp = udp_hdr(p);
+	uint16_t ck = udp->dgram_cksum, ether_type;
+	uint32_t a_old;
 
-	if (unlikely(p->class != DP_PKT_MEDIA_UDP))
-		return -EINVAL;
-	if (unlikely(rw->family != p->family))
-		return -EAFNOSUPPORT;
 	/* RFC 791 / RFC 8200: a packet whose TTL would reach 0 is dropped */
-	if (unlikely(*ttl_of(p) <= 1))
+	if (unlikely(l3[p->family == AF_INET ?
+			offsetof(struct rte_ipv4_hdr, time_to_live) :
+			offsetof(struct rte_ipv6_hdr, hop_limits)] <= 1))
 		return -ETIMEDOUT;
 	if (unlikely(move < 0 && p->headroom < -move))
 		return -ENOSPC;
-
-	udp = udp_hdr(p);
-	addr_old = addr_sum(p);
-	addr_new = sum_addrs(rw->src_addr, rw->dst_addr, p->family);
-	/* RFC 768: 0 means no checksum (IPv4 only); a computed 0 is sent as ones */
-	if (udp->dgram_cksum != 0) {
-		udp->dgram_cksum = cksum_adjust(udp->dgram_cksum,
-			fold(addr_old + udp->src_port + udp->dst_port),
-			fold(addr_new + sport + dport));
-		if (udp->dgram_cksum == 0)
-			udp->dgram_cksum = 0xffff;
-	}
-	/* constant lengths: inline moves, not library calls */
 	if (p->family == AF_INET) {
-		memcpy(p->src_addr, rw->src_addr, 4);
-		memcpy(p->dst_addr, rw->dst_addr, 4);
+		a_old = ip4_forward(l3, len, fw);
+		ether_type = htons(RTE_ETHER_TYPE_IPV4);
 	} else {
-		memcpy(p->src_addr, rw->src_addr, 16);
-		memcpy(p->dst_addr, rw->dst_addr, 16);
+		a_old = ip6_forward(l3, len, fw);
+		ether_type = htons(RTE_ETHER_TYPE_IPV6);
+	}
+	/* RFC 768: 0 means no checksum (IPv4 only); a computed 0 is sent as ones */
+	if (ck != 0) {
+		ck = cksum_update(ck, a_old + udp->src_port + udp->dst_port,
+				  (uint32_t)fw->addr_sum + sport + dport);
+		udp->dgram_cksum = ck != 0 ? ck : 0xffff;
 	}
 	udp->src_port = sport;
 	udp->dst_port = dport;
-	ip_forwarded(p, addr_old, addr_new);
 
-	write_l2(p->data + move, rw, p->family == AF_INET ?
-		 RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	write_l2(p->data + move, fw, vlan, ether_type);
 	p->data += move;
 	p->len = (uint16_t)(p->len - move);
 	p->headroom = (uint16_t)(p->headroom + move);
 	p->l3_off = l2_len;
 	p->l4_off = (uint16_t)(p->l4_off - move);
 	p->payload_off = (uint16_t)(p->payload_off - move);
-	p->n_vlan = rw->vlan;
-	p->vlan_tci[0] = rw->vlan ? rw->vlan_tci : 0;
+	p->n_vlan = vlan;
+	p->vlan_tci[0] = vlan ? fw->vlan_tci : 0;
 	p->vlan_tci[1] = 0;
-	p->src_port = rw->src_port;
-	p->dst_port = rw->dst_port;
+	p->src_port = fw->src_port;
+	p->dst_port = fw->dst_port;
 	return 0;
+}
+
+int dp_pkt_forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw)
+{
+	return forward(p, fw, fw->vlan_tci != 0);
+}
+
+int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw)
+{
+	const struct dp_pkt_fwd fw = {
+		.src_mac = &rw->src_mac,
+		.dst_mac = &rw->dst_mac,
+		.vlan_tci = rw->vlan ? rw->vlan_tci : 0,
+		.src_port = rw->src_port,
+		.dst_port = rw->dst_port,
+		.addr_sum = dp_pkt_addr_sum(rw->src_addr, rw->dst_addr,
+					    rw->family),
+		.src_addr = rw->src_addr,
+		.dst_addr = rw->dst_addr,
+	};
+
+	if (unlikely(p->class != DP_PKT_MEDIA_UDP))
+		return -EINVAL;
+	if (unlikely(rw->family != p->family))
+		return -EAFNOSUPPORT;
+	return forward(p, &fw, rw->vlan);
 }
 
 int dp_pkt_resize(struct dp_pkt *p, int delta)
@@ -234,8 +273,8 @@ int dp_pkt_resize(struct dp_pkt *p, int delta)
 	if (unlikely(p->len + delta > UINT16_MAX))
 		return -EMSGSIZE;
 	udp = udp_hdr(p);
-	udp->dgram_len = rte_cpu_to_be_16(
-		(uint16_t)(rte_be_to_cpu_16(udp->dgram_len) + delta));
+	udp->dgram_len = htons(
+		(uint16_t)(ntohs(udp->dgram_len) + delta));
 	p->len = (uint16_t)(p->len + delta);
 	p->payload_len = (uint16_t)(p->payload_len + delta);
 	p->tailroom = (uint16_t)(p->tailroom - delta);
@@ -257,8 +296,8 @@ void dp_pkt_finalize(struct dp_pkt *p)
 	 * RFC 8200 section 8.1 for IPv6, whose 32-bit length and 24 zero
 	 * bits add the same as these 16-bit words).
 	 */
-	sum = addr_sum(p) + rte_cpu_to_be_16(IPPROTO_UDP) +
-		rte_cpu_to_be_16(ulen);
+	sum = addr_sum(p) + htons(IPPROTO_UDP) +
+		htons(ulen);
 	udp->dgram_cksum = 0;
 	ck = (uint16_t)~fold(sum + rte_raw_cksum(udp, ulen));
 	udp->dgram_cksum = ck != 0 ? ck : 0xffff;

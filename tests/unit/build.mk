@@ -42,8 +42,17 @@ test_dp_eal_args_SRCS := dataplane/eal_args.c
 test_dp_eal_args_PKGS :=
 
 UNIT_TESTS += test_pkt
-test_pkt_SRCS := dataplane/pkt_parse.c dataplane/pkt_rewrite.c
+test_pkt_SRCS := dataplane/pkt_parse.c dataplane/pkt_rewrite.c \
+	tests/unit/pkt_fixture.c
 test_pkt_PKGS := libdpdk
+
+# pkt_fixture.c: the frames and reference sums both packet tests share
+$(BUILD)/tests/unit/pkt_fixture.o: CFLAGS += $(call pc_cflags,cmocka libdpdk)
+
+# the forwarding path's rewrite with per-flow address sums
+UNIT_TESTS += test_pkt_forward
+test_pkt_forward_SRCS := $(test_pkt_SRCS)
+test_pkt_forward_PKGS := libdpdk
 
 UNIT_TESTS += test_acl test_route test_money test_provision
 
@@ -83,6 +92,13 @@ test_msrp_PKGS := openssl
 UNIT_TESTS += test_dp_srtp
 test_dp_srtp_SRCS := dataplane/srtp.c
 test_dp_srtp_PKGS := libsrtp2
+
+# the forwarding lcores' flow state: build, publish (two copies per slot,
+# RCU), and a reader thread against a changing writer
+UNIT_TESTS += test_dp_flows
+test_dp_flows_SRCS := dataplane/flows.c dataplane/srtp.c b2bua/log.c
+test_dp_flows_PKGS := libdpdk libsrtp2
+test_dp_flows_LIBS := -lpthread
 
 UNIT_TESTS += test_hide
 test_hide_SRCS := b2bua/hide.c

@@ -4,10 +4,10 @@
  * lengths, IPv4 options, IPv6 extension headers, fragments, VLAN tags,
  * ARP/ND), rewriting and resizing with checksums checked by an
  * independent RFC 1071 implementation, the RTP/RTCP classifier, and the
- * mbuf glue on a hand-made mbuf.  Frames are built byte by byte here, not
- * with the code under test.  Run it under ASan: truncated frames sit in
- * heap blocks of exactly their length.  Arbitrary bytes are left to
- * tests/fuzz/fuzz_pkt.c.
+ * mbuf glue on a hand-made mbuf.  Frames are built byte by byte
+ * (pkt_fixture.c, shared with test_pkt_forward.c), not with the code under
+ * test.  Run it under ASan: truncated frames sit in heap blocks of exactly
+ * their length.  Arbitrary bytes are left to tests/fuzz/fuzz_pkt.c.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,155 +19,7 @@
 #include <cmocka.h>
 
 #include "pkt.h"
-
-#define BUF_SIZE 2048
-#define HEADROOM 64
-
-static const uint8_t mac_dst[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-static const uint8_t mac_src[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-static const uint8_t v4_src[4] = { 192, 0, 2, 1 };
-static const uint8_t v4_dst[4] = { 198, 51, 100, 2 };
-static const uint8_t v6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-static const uint8_t v6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0xff, 2 };
-static const uint16_t vids[2] = { 0x2064, 0x00c8 };	/* PCP 1 VID 100, VID 200 */
-
-/* What build() puts in a frame. */
-struct spec {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t n_vlan;		/* 2: 802.1ad outer, 802.1Q inner */
-	uint8_t opt_len;	/* IPv4 option bytes, a multiple of 4 */
-	uint8_t n_ext;		/* IPv6: hop-by-hop, then destination options */
-	uint16_t payload_len;
-	uint8_t ttl;		/* 0 means 64 */
-	int no_cksum;		/* IPv4 UDP checksum 0 */
-};
-
-/* Where build() put things. */
-struct layout {
-	uint16_t l3, l4, len;
-};
-
-static void put16(uint8_t *b, uint16_t v)
-{
-	b[0] = (uint8_t)(v >> 8);
-	b[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *b)
-{
-	return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-/* reference RFC 1071 sum: big-endian words, odd byte padded with zero */
-static uint32_t ref_sum(const uint8_t *b, size_t n, uint32_t sum)
-{
-	for (size_t i = 0; i < n; i += 2)
-		sum += (uint32_t)(b[i] << 8 | (i + 1 < n ? b[i + 1] : 0));
-	return sum;
-}
-
-static uint16_t ref_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* sum of the UDP pseudo-header and the whole datagram, checksum included */
-static uint16_t ref_udp_sum(const uint8_t *l3, const uint8_t *l4, int family)
-{
-	uint16_t ulen = get16(l4 + 4);
-	uint32_t sum = 17 + ulen;
-
-	if (family == AF_INET)
-		sum = ref_sum(l3 + 12, 8, sum);
-	else
-		sum = ref_sum(l3 + 8, 32, sum);
-	return ref_fold(ref_sum(l4, ulen, sum));
-}
-
-static void assert_ip4_cksum_ok(const uint8_t *l3)
-{
-	assert_int_equal(ref_fold(ref_sum(l3, (l3[0] & 0xf) * 4u, 0)), 0xffff);
-}
-
-static void assert_udp_cksum_ok(const uint8_t *l3, const uint8_t *l4,
-				int family)
-{
-	assert_int_not_equal(get16(l4 + 6), 0);
-	assert_int_equal(ref_udp_sum(l3, l4, family), 0xffff);
-}
-
-/* write the frame @s describes at @b; returns its length */
-static uint16_t build(uint8_t *b, const struct spec *s, struct layout *lo)
-{
-	const uint16_t ulen = (uint16_t)(8 + s->payload_len);
-	uint16_t off = 12, l3, l4;
-
-	memcpy(b, mac_dst, 6);
-	memcpy(b + 6, mac_src, 6);
-	for (unsigned i = 0; i < s->n_vlan; i++, off += 4) {
-		put16(b + off, s->n_vlan == 2 && i == 0 ? 0x88a8 : 0x8100);
-		put16(b + off + 2, vids[i]);
-	}
-	put16(b + off, s->family == AF_INET ? 0x0800 : 0x86dd);
-	l3 = (uint16_t)(off + 2);
-	if (s->family == AF_INET) {
-		uint16_t hl = (uint16_t)(20 + s->opt_len);
-
-		memset(b + l3, 0, hl);
-		b[l3] = (uint8_t)(0x40 | hl / 4);
-		put16(b + l3 + 2, (uint16_t)(hl + ulen));
-		put16(b + l3 + 4, 0x1234);
-		put16(b + l3 + 6, 0x4000);	/* DF */
-		b[l3 + 8] = s->ttl ? s->ttl : 64;
-		b[l3 + 9] = 17;
-		memcpy(b + l3 + 12, v4_src, 4);
-		memcpy(b + l3 + 16, v4_dst, 4);
-		memset(b + l3 + 20, 0x01, s->opt_len);	/* NOP options */
-		put16(b + l3 + 10, (uint16_t)~ref_fold(ref_sum(b + l3, hl, 0)));
-		l4 = (uint16_t)(l3 + hl);
-	} else {
-		memset(b + l3, 0, 40);
-		b[l3] = 0x60;
-		put16(b + l3 + 4, (uint16_t)(s->n_ext * 8 + ulen));
-		b[l3 + 6] = s->n_ext ? 0 : 17;
-		b[l3 + 7] = s->ttl ? s->ttl : 64;
-		memcpy(b + l3 + 8, v6_src, 16);
-		memcpy(b + l3 + 24, v6_dst, 16);
-		l4 = (uint16_t)(l3 + 40);
-		for (unsigned i = 0; i < s->n_ext; i++, l4 += 8) {
-			static const uint8_t padn[6] = { 1, 4, 0, 0, 0, 0 };
-
-			b[l4] = i + 1 < s->n_ext ? 60 : 17;
-			b[l4 + 1] = 0;
-			memcpy(b + l4 + 2, padn, 6);
-		}
-	}
-	put16(b + l4, 40000);
-	put16(b + l4 + 2, 30000);
-	put16(b + l4 + 4, ulen);
-	put16(b + l4 + 6, 0);
-	for (unsigned i = 0; i < s->payload_len; i++)
-		b[l4 + 8 + i] = (uint8_t)(i * 7 + 3);
-	if (s->payload_len >= 12) {
-		static const uint8_t rtp[12] = { 0x80, 0x00, 0x12, 0x34, 0, 0,
-			0x0a, 0x00, 0x11, 0x22, 0x33, 0x44 };
-
-		memcpy(b + l4 + 8, rtp, sizeof(rtp));
-	}
-	if (s->family == AF_INET6 || !s->no_cksum) {
-		uint16_t c = (uint16_t)~ref_udp_sum(b + l3, b + l4, s->family);
-
-		put16(b + l4 + 6, c ? c : 0xffff);	/* RFC 768 */
-	}
-	if (lo)
-		*lo = (struct layout){ l3, l4, (uint16_t)(l4 + ulen) };
-	return (uint16_t)(l4 + ulen);
-}
-
-static const struct spec rtp4 = { .family = AF_INET, .payload_len = 160 };
-static const struct spec rtp6 = { .family = AF_INET6, .payload_len = 160 };
+#include "pkt_fixture.h"
 
 /* parse @len bytes held in a heap block of exactly that size */
 static enum dp_pkt_class parse_exact(const uint8_t *frame, uint16_t len,
@@ -505,66 +357,6 @@ static void test_arp_nd_other(void **state)
 	put16(b + lo.l3 + 10, 0);
 	put16(b + lo.l3 + 10, (uint16_t)~ref_fold(ref_sum(b + lo.l3, 20, 0)));
 	expect_class(b, len, DP_PKT_OTHER_L3, DP_PKT_BAD_NONE);
-}
-
-static const struct dp_pkt_rewrite rw4 = {
-	.src_mac = { { 0x02, 0xaa, 0, 0, 0, 0x01 } },
-	.dst_mac = { { 0x02, 0xbb, 0, 0, 0, 0x02 } },
-	.family = AF_INET,
-	.src_addr = { 203, 0, 113, 7 },
-	.dst_addr = { 100, 64, 9, 250 },
-	.src_port = 20002,
-	.dst_port = 65535,
-};
-
-static const struct dp_pkt_rewrite rw6 = {
-	.src_mac = { { 0x02, 0xaa, 0, 0, 0, 0x01 } },
-	.dst_mac = { { 0x02, 0xbb, 0, 0, 0, 0x02 } },
-	.family = AF_INET6,
-	.src_addr = { 0xfd, 0, 0xab, 0xcd, [15] = 0x77 },
-	.dst_addr = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, [15] = 0xfe },
-	.src_port = 1,
-	.dst_port = 50000,
-};
-
-/* the rewritten frame as @rw asked, both checksums right, TTL one less */
-static void check_rewritten(const struct dp_pkt *p,
-			    const struct dp_pkt_rewrite *rw, const struct spec *s)
-{
-	const uint8_t *l2 = p->data, *l3 = p->data + p->l3_off;
-	const uint8_t *l4 = p->data + p->l4_off;
-	const int v4 = rw->family == AF_INET;
-	uint16_t type = v4 ? 0x0800 : 0x86dd;
-	struct dp_pkt again;
-
-	assert_memory_equal(l2, rw->dst_mac.addr_bytes, 6);
-	assert_memory_equal(l2 + 6, rw->src_mac.addr_bytes, 6);
-	if (rw->vlan) {
-		assert_int_equal(get16(l2 + 12), 0x8100);
-		assert_int_equal(get16(l2 + 14), rw->vlan_tci);
-		assert_int_equal(get16(l2 + 16), type);
-		assert_int_equal(p->l3_off, 18);
-	} else {
-		assert_int_equal(get16(l2 + 12), type);
-		assert_int_equal(p->l3_off, 14);
-	}
-	assert_memory_equal(l3 + (v4 ? 12 : 8), rw->src_addr, v4 ? 4 : 16);
-	assert_memory_equal(l3 + (v4 ? 16 : 24), rw->dst_addr, v4 ? 4 : 16);
-	assert_int_equal(l3[v4 ? 8 : 7], (s->ttl ? s->ttl : 64) - 1);
-	assert_int_equal(get16(l4), rw->src_port);
-	assert_int_equal(get16(l4 + 2), rw->dst_port);
-	if (v4)
-		assert_ip4_cksum_ok(l3);
-	if (v4 && s->no_cksum)
-		assert_int_equal(get16(l4 + 6), 0);
-	else
-		assert_udp_cksum_ok(l3, l4, rw->family);
-	/* and it parses again to the same datagram */
-	assert_int_equal(dp_pkt_parse(p->data, p->len, 0, &again),
-			 DP_PKT_MEDIA_UDP);
-	assert_int_equal(again.payload_len, p->payload_len);
-	assert_int_equal(again.payload_off, p->payload_off);
-	assert_int_equal(again.n_vlan, rw->vlan);
 }
 
 /* build @s behind HEADROOM bytes, parse it, rewrite with @rw, check */
