@@ -47,6 +47,55 @@ int b2b_calls_init(struct b2b_ctx *ctx)
 	return 0;
 }
 
+/* @peer's count of calls (FNV-1a of the name picks the bucket); created
+ * when @create; NULL when there is none or no memory for it */
+static struct b2b_peer_calls *peer_calls(struct b2b_calls *calls,
+					 const char *peer, bool create)
+{
+	uint32_t h = 2166136261u;
+	struct b2b_peer_calls *pc;
+
+	for (const char *c = peer; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	h %= B2B_PEER_BUCKETS;
+	LIST_FOREACH(pc, &calls->peer_calls[h], link)
+		if (!strcmp(pc->peer, peer))
+			return pc;
+	if (!create || !(pc = calloc(1, sizeof(*pc))))
+		return NULL;
+	snprintf(pc->peer, sizeof(pc->peer), "%s", peer);
+	LIST_INSERT_HEAD(&calls->peer_calls[h], pc, link);
+	return pc;
+}
+
+void b2b_call_peer_set(struct b2b_call *call, const char *peer)
+{
+	struct b2b_peer_calls *pc;
+
+	snprintf(call->a.peer, sizeof(call->a.peer), "%s", peer);
+	if (!call->a.peer[0])
+		return;
+	pc = peer_calls(call->ctx->calls, call->a.peer, true);
+	if (pc)
+		pc->active++;
+	else	/* the limit then cannot count this call */
+		log_warn("call %s: not counted for peer %s: out of memory",
+			 call->id, call->a.peer);
+}
+
+/* the end of a call counted by b2b_call_peer_set() */
+static void peer_call_ended(struct b2b_calls *calls, const char *peer)
+{
+	struct b2b_peer_calls *pc = peer_calls(calls, peer, false);
+
+	if (!pc)
+		return;
+	if (--pc->active == 0) {
+		LIST_REMOVE(pc, link);
+		free(pc);
+	}
+}
+
 static void call_free(struct b2b_call *call)
 {
 	struct b2b_calls *calls = call->ctx->calls;
@@ -56,11 +105,14 @@ static void call_free(struct b2b_call *call)
 	b2b_credit_call_stop(call);
 	b2b_acct_policy_stop(call);
 	b2b_media_call_end(call);
+	if (!call->ended && call->a.peer[0])
+		peer_call_ended(calls, call->a.peer);
 	if (call->a.has_saved)
 		nua_destroy_event(call->a.saved);
 	if (call->b.has_saved)
 		nua_destroy_event(call->b.saved);
 	TAILQ_REMOVE(&calls->list, call, link);
+	b2b_call_setup_done(call);
 	su_home_unref(call->home);
 	free(call);
 }
@@ -68,6 +120,7 @@ static void call_free(struct b2b_call *call)
 void b2b_calls_uninit(struct b2b_ctx *ctx)
 {
 	struct b2b_calls *calls = ctx->calls;
+	struct b2b_peer_calls *pc;
 	struct b2b_call *call;
 
 	if (!calls)
@@ -79,6 +132,11 @@ void b2b_calls_uninit(struct b2b_ctx *ctx)
 			nua_handle_destroy(call->b.nh);
 		call_free(call);
 	}
+	for (unsigned i = 0; i < B2B_PEER_BUCKETS; i++)
+		while ((pc = LIST_FIRST(&calls->peer_calls[i]))) {
+			LIST_REMOVE(pc, link);
+			free(pc);
+		}
 	free(calls);
 	ctx->calls = NULL;
 }
@@ -121,17 +179,14 @@ const char *b2b_call_admit(struct b2b_ctx *ctx, const struct store_peer *peer)
 	struct b2b_calls *calls = ctx->calls;
 	const struct cfg_limits *lim = &ctx->cfg->limits;
 	int64_t now = b2b_now_ms() / 1000;
+	struct b2b_peer_calls *pc;
 	struct b2b_peer_rate *r;
-	struct b2b_call *call;
-	unsigned active = 0;
 
 	if (calls->n_active >= lim->max_calls)
 		return "Too Many Calls";
 	if (peer->max_calls) {
-		TAILQ_FOREACH(call, &calls->list, link)
-			if (!call->ended && !strcmp(call->a.peer, peer->name))
-				active++;
-		if (active >= peer->max_calls)
+		pc = peer_calls(calls, peer->name, false);
+		if (pc && pc->active >= peer->max_calls)
 			return "Peer Call Limit";
 	}
 	r = peer_rate(calls, peer->name);
@@ -170,6 +225,47 @@ struct b2b_call *b2b_call_new(struct b2b_ctx *ctx)
 	return call;
 }
 
+su_home_t *b2b_call_setup_home(struct b2b_call *call)
+{
+	if (!call->setup)
+		call->setup = su_home_new(sizeof(su_home_t));
+	return call->setup;
+}
+
+void b2b_call_setup_done(struct b2b_call *call)
+{
+	call->a_tags = NULL;
+	call->last_tags = NULL;
+	su_home_unref(call->setup);
+	call->setup = NULL;
+}
+
+int b2b_call_gateways(struct b2b_call *call, unsigned n)
+{
+	unsigned slots = n ? n : 1;
+	char (*gws)[STORE_GW_MAX] = NULL;
+	struct b2b_attempt *at;
+
+	if (n > STORE_ROUTE_GWS)
+		return -EINVAL;
+	if (n && !(gws = su_zalloc(call->home, n * sizeof(*gws))))
+		return -ENOMEM;
+	at = su_zalloc(call->home, slots * sizeof(*at));
+	if (!at) {
+		su_free(call->home, gws);
+		return -ENOMEM;
+	}
+	su_free(call->home, call->gateways);
+	su_free(call->home, call->attempts);
+	call->gateways = gws;
+	call->n_gateways = n;
+	call->attempts = at;
+	call->max_attempts = slots;
+	call->n_attempts = 0;
+	call->next_gateway = 0;
+	return 0;
+}
+
 struct b2b_call *b2b_call_find(struct b2b_ctx *ctx, const char *id)
 {
 	struct b2b_call *call;
@@ -197,6 +293,8 @@ void b2b_call_end(struct b2b_call *call, const char *reason, const char *side)
 	snprintf(call->reason, sizeof(call->reason), "%s", reason);
 	snprintf(call->side, sizeof(call->side), "%s", side);
 	calls->n_active--;
+	if (call->a.peer[0])
+		peer_call_ended(calls, call->a.peer);
 	if (!call->answer_ms)
 		calls->failed++;
 	log_info("call %s ended: %s (%s)", call->id, reason, side);

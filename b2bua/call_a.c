@@ -114,9 +114,12 @@ static int route_get(struct b2b_call *call)
 	if (rc < 0)
 		return rc;
 	snprintf(call->route, sizeof(call->route), "%s", route.prefix);
-	for (unsigned i = 0; i < route.n_gateways && i < STORE_ROUTE_GWS; i++)
+	rc = b2b_call_gateways(call, route.n_gateways < STORE_ROUTE_GWS ?
+				     route.n_gateways : STORE_ROUTE_GWS);
+	if (rc < 0)
+		return rc;
+	for (unsigned i = 0; i < call->n_gateways; i++)
 		memcpy(call->gateways[i], route.gateways[i], STORE_GW_MAX);
-	call->n_gateways = route.n_gateways;
 	return 0;
 }
 
@@ -172,6 +175,7 @@ static void call_setup(struct b2b_call *call, sip_t const *sip,
 {
 	unsigned mf = sip->sip_max_forwards ?
 		(unsigned)sip->sip_max_forwards->mf_count : DEFAULT_MAX_FORWARDS;
+	su_home_t *setup;
 	int rc;
 
 	/* RFC 3261 section 16.3 item 2, applied by the B2BUA as a proxy would. */
@@ -191,7 +195,8 @@ static void call_setup(struct b2b_call *call, sip_t const *sip,
 		return;
 	if (acct && b2b_credit_call_admit(call, acct) < 0)
 		return;
-	call->a_tags = b2b_hide_tags(call->home, sip);
+	setup = b2b_call_setup_home(call);
+	call->a_tags = setup ? b2b_hide_tags(setup, sip) : NULL;
 	if (!call->a_tags || b2b_media_call_new(call, sip) < 0) {
 		reject(call, SIP_500_INTERNAL_SERVER_ERROR, "no memory");
 		return;
@@ -252,7 +257,7 @@ void b2b_call_incoming(struct b2b_sip_realm *realm, nua_handle_t *nh,
 	call->a.nh = nh;
 	call->a.realm = realm;
 	nua_handle_bind(nh, &call->a);
-	snprintf(call->a.peer, sizeof(call->a.peer), "%s", peer->name);
+	b2b_call_peer_set(call, peer->name);
 	snprintf(call->a.call_id, sizeof(call->a.call_id), "%s",
 		 sip->sip_call_id ? sip->sip_call_id->i_id : "");
 	if (sip->sip_from && sip->sip_from->a_tag)

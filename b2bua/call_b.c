@@ -65,10 +65,12 @@ static void attempt_status(struct b2b_call *call, int status)
 static void failure_keep(struct b2b_call *call, int status, const char *phrase,
 			 sip_t const *sip)
 {
+	su_home_t *setup = sip ? b2b_call_setup_home(call) : NULL;
+
 	call->last_status = status;
 	snprintf(call->last_phrase, sizeof(call->last_phrase), "%s",
 		 phrase ? phrase : "");
-	call->last_tags = sip ? b2b_hide_tags(call->home, sip) : NULL;
+	call->last_tags = setup ? b2b_hide_tags(setup, sip) : NULL;
 }
 
 static void on_timeout(su_root_magic_t *magic, su_timer_t *t,
@@ -101,20 +103,22 @@ static const char *uri_host(const char *host, char *buf, size_t len)
 tagi_t *b2b_call_b_offer(struct b2b_call *call, const struct store_peer *peer,
 			 struct b2b_sip_realm *realm, char *from, size_t len)
 {
+	su_home_t *setup = b2b_call_setup_home(call);
 	char h[STORE_ADDR_MAX + 2];
 	struct b2b_cid_egress eg;
 	const char *host;
 	tagi_t *tags;
 
+	if (!setup)
+		return NULL;
 	host = uri_host(realm->cfg->listen[0].addr.text, h, sizeof(h));
 	b2b_callerid_egress_peer(peer, &eg);
-	tags = b2b_callerid_tags(call->home, call->cid, &eg, host,
-				 call->a_tags);
+	tags = b2b_callerid_tags(setup, call->cid, &eg, host, call->a_tags);
 	if (!tags || b2b_callerid_from(call->cid, call->caller, host, from,
 				       len) < 0)
 		return NULL;
 	/* the SDP offer for this realm (on refusal the call is over) */
-	if (b2b_media_invite(call, realm, tags, call->home) < 0)
+	if (b2b_media_invite(call, realm, tags, setup) < 0)
 		return NULL;
 	return tags;
 }
@@ -131,7 +135,7 @@ int b2b_call_b_invite(struct b2b_call *call, struct b2b_leg *b,
 	struct b2b_attempt *at;
 
 	if (b2b_gateway_uri(gw, call->number, uri, sizeof(uri)) < 0 ||
-	    call->n_attempts >= STORE_ROUTE_GWS)
+	    call->n_attempts >= call->max_attempts)
 		return -1;
 	snprintf(to, sizeof(to), "<sip:%s@%s>", call->number,
 		 uri_host(gw->host, h, sizeof(h)));
@@ -145,8 +149,10 @@ int b2b_call_b_invite(struct b2b_call *call, struct b2b_leg *b,
 	b->call = call;
 	b->realm = realm;
 	snprintf(b->peer, sizeof(b->peer), "%s", peer->name);
-	b->nh = nua_handle(realm->nua, b, SIPTAG_TO_STR(to),
-			   SIPTAG_FROM_STR(from), TAG_END());
+	/* To and From go with the INVITE, not to nua_handle(): a handle
+	 * keeps its own tags (a copy) as long as it lives, the dialog has
+	 * them anyway */
+	b->nh = nua_handle(realm->nua, b, TAG_END());
 	if (!b->nh)
 		return -1;
 	/* every request of the leg goes where the REGISTER came from (NAT) */
@@ -166,7 +172,8 @@ int b2b_call_b_invite(struct b2b_call *call, struct b2b_leg *b,
 	 * on leg B and for a caller that can PRACK, which answers an offer
 	 * in a reliable 18x in its PRACK, sbcd's PRACK then carrying it on
 	 * (call_early.c) */
-	nua_invite(b->nh, NUTAG_URL(uri), SIPTAG_MAX_FORWARDS_STR(mf),
+	nua_invite(b->nh, NUTAG_URL(uri), SIPTAG_TO_STR(to),
+		   SIPTAG_FROM_STR(from), SIPTAG_MAX_FORWARDS_STR(mf),
 		   SIPTAG_SUPPORTED_STR(tl_find(tags, siptag_payload) ||
 					(b == &call->b && call->a_100rel) ?
 					"timer, 100rel" : "timer"),
@@ -353,6 +360,7 @@ static void answered(struct b2b_call *call, int status, const char *phrase,
 	b2b_cdr_dialog_put(call);
 	b2b_credit_call_answered(call);
 	b2b_acct_policy_answered(call);
+	b2b_call_setup_done(call);
 }
 
 void b2b_call_b_answered(struct b2b_call *call, int status,

@@ -6,6 +6,7 @@
  * tags are internal and never shown: an operator names a call by the
  * SBC's own id.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,6 +144,26 @@ static int stats_handler(void *arg, const json_t *params, struct ctl_reply *rep)
 		"realms", (int)(ctx->sip ? ctx->sip->n_realms : 0)));
 }
 
+/*
+ * What the heap holds now (glibc's count), next to calls_active: VmRSS
+ * keeps what the heap once held, since freed chunks between live ones
+ * (a call's set-up transactions, freed 32 s after it) stay mapped.
+ */
+static int memory_handler(void *arg, const json_t *params,
+			  struct ctl_reply *rep)
+{
+	struct b2b_ctx *ctx = arg;
+	struct mallinfo2 mi = mallinfo2();
+
+	(void)params;
+	return ctl_reply_set_result(rep, json_pack(
+		"{s:i, s:I, s:I, s:I}",
+		"calls_active", (int)ctx->calls->n_active,
+		"heap_in_use_kib", (json_int_t)((mi.uordblks + mi.hblkhd) / 1024),
+		"heap_free_kib", (json_int_t)(mi.fordblks / 1024),
+		"heap_mapped_kib", (json_int_t)((mi.arena + mi.hblkhd) / 1024)));
+}
+
 int b2b_call_ctl_register(struct b2b_ctx *ctx)
 {
 	const struct ctl_command cmds[] = {
@@ -158,6 +179,9 @@ int b2b_call_ctl_register(struct b2b_ctx *ctx)
 		  1, 1, kill_handler, ctx },
 		{ "sip.stats", "show sip", NULL,
 		  "call counters of the SIP core", 0, 0, stats_handler, ctx },
+		{ "sip.memory", "show memory", NULL,
+		  "sbcd's heap: in use, free and mapped (glibc's mallinfo2), "
+		  "with the calls up", 0, 0, memory_handler, ctx },
 	};
 
 	return ctl_registry_add_all(ctx->ctl_reg, cmds,

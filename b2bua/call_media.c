@@ -41,7 +41,7 @@
 /* sbcd's side of the media plane, in ctx->media */
 struct b2b_media {
 	struct ft *ft;
-	struct b2b_ports *ports[CFG_MAX_REALMS];	/* by realm index */
+	struct b2b_port_pool *ports[CFG_MAX_REALMS];	/* by realm index */
 	su_timer_t *sweep;
 	unsigned flows;				/* slots held by calls */
 };
@@ -50,6 +50,13 @@ struct b2b_media {
 struct body {
 	char *s;
 	size_t len;
+};
+
+/* the flow-table slots of one stream */
+struct stream_slots {
+	uint32_t slot[4];		/* as b2b_sdp_flows() orders */
+	unsigned n;			/* 0, 2 or 4 */
+	uint64_t since_ns;		/* flows last written */
 };
 
 /* one call's media */
@@ -61,9 +68,10 @@ struct b2b_call_media {
 	struct body agreed_offer, agreed_answer;
 	struct body sent[2];		/* last body sent to each side, for a
 					 * restarted sbcd's re-INVITE */
-	uint32_t slot[B2B_SDP_MAX_STREAMS][4];	/* as b2b_sdp_flows() orders */
-	unsigned n_slots[B2B_SDP_MAX_STREAMS];
-	uint64_t since_ns[B2B_SDP_MAX_STREAMS];	/* flows last written */
+	/* one per stream the SDP state has had (slots_grow()), not
+	 * B2B_SDP_MAX_STREAMS per call: memory per call */
+	struct stream_slots *ss;
+	unsigned n_ss;
 	uint64_t pkts[2], bytes[2], drops;	/* of slots already freed */
 };
 
@@ -189,7 +197,7 @@ static void slot_count(const struct b2b_media *m,
 {
 	struct ft_stats s;
 
-	if (ft_flow_stats(m->ft, cm->slot[i][k], &s) < 0)
+	if (ft_flow_stats(m->ft, cm->ss[i].slot[k], &s) < 0)
 		return;
 	pkts[k & 1] += s.packets;
 	bytes[k & 1] += s.bytes;
@@ -197,15 +205,31 @@ static void slot_count(const struct b2b_media *m,
 		*drops += s.drops[d];
 }
 
+/* room for the slots of @n streams; the new ones hold none */
+static int slots_grow(struct b2b_call_media *cm, unsigned n)
+{
+	struct stream_slots *ss;
+
+	if (n <= cm->n_ss)
+		return 0;
+	ss = realloc(cm->ss, n * sizeof(*ss));
+	if (!ss)
+		return -ENOMEM;
+	memset(ss + cm->n_ss, 0, (n - cm->n_ss) * sizeof(*ss));
+	cm->ss = ss;
+	cm->n_ss = n;
+	return 0;
+}
+
 /* free the last slot of stream @i, keeping its counts */
 static void slot_drop(struct b2b_media *m, struct b2b_call_media *cm,
 		      unsigned i)
 {
-	unsigned k = cm->n_slots[i] - 1;
+	unsigned k = cm->ss[i].n - 1;
 
 	slot_count(m, cm, i, k, cm->pkts, cm->bytes, &cm->drops);
-	ft_slot_free(m->ft, cm->slot[i][k]);
-	cm->n_slots[i] = k;
+	ft_slot_free(m->ft, cm->ss[i].slot[k]);
+	cm->ss[i].n = k;
 	m->flows--;
 }
 
@@ -217,22 +241,25 @@ static void flows_write(struct b2b_call *call)
 	const struct b2b_sdp_state *st = cm->sdp;
 	uint64_t id = strtoull(call->id + 1, NULL, 16), now = mono_ns();
 
-	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++) {
+	if (slots_grow(cm, st->n_streams) < 0)
+		log_err("call %s: out of memory: streams from %u on not "
+			"relayed", call->id, cm->n_ss);
+	for (unsigned i = 0; i < cm->n_ss; i++) {
 		struct ft_flow f[4];
 		int n = i < st->n_streams ? b2b_sdp_flows(st, i, f) : 0;
 
-		while (cm->n_slots[i] > (unsigned)n)
+		while (cm->ss[i].n > (unsigned)n)
 			slot_drop(m, cm, i);
-		while (cm->n_slots[i] < (unsigned)n &&
+		while (cm->ss[i].n < (unsigned)n &&
 		       ft_slot_alloc(m->ft,
-				     &cm->slot[i][cm->n_slots[i]]) == 0) {
-			cm->n_slots[i]++;
+				     &cm->ss[i].slot[cm->ss[i].n]) == 0) {
+			cm->ss[i].n++;
 			m->flows++;
 		}
-		if (cm->n_slots[i] < (unsigned)n) {
+		if (cm->ss[i].n < (unsigned)n) {
 			log_err("call %s: flow table full: stream %u "
 				"not relayed", call->id, i);
-			while (cm->n_slots[i])
+			while (cm->ss[i].n)
 				slot_drop(m, cm, i);
 			n = 0;
 		}
@@ -244,15 +271,15 @@ static void flows_write(struct b2b_call *call)
 			int rc;
 
 			f[k].call_id = id;
-			f[k].pair = cm->slot[i][k ^ 1];
+			f[k].pair = cm->ss[i].slot[k ^ 1];
 			f[k].out_port = out_port(call->ctx->cfg, to);
-			rc = ft_flow_put(m->ft, cm->slot[i][k], &f[k]);
+			rc = ft_flow_put(m->ft, cm->ss[i].slot[k], &f[k]);
 			if (rc < 0)
 				log_err("call %s: flow %u.%d not written: %s",
 					call->id, i, k, strerror(-rc));
 		}
 		if (n)
-			cm->since_ns[i] = now;
+			cm->ss[i].since_ns = now;
 		OPENSSL_cleanse(f, sizeof(f));
 	}
 }
@@ -450,9 +477,9 @@ int b2b_media_invite(struct b2b_call *call, struct b2b_sip_realm *realm,
 	struct b2b_media *m = ctx->media;
 	struct b2b_call_media *cm = call->media;
 	const struct cfg_realm *ra = call->a.realm->cfg;
-	const struct b2b_sdp_leg a = { ra, m->ports[realm_index(ctx, ra)] };
+	const struct b2b_sdp_leg a = { ra, m->ports[realm_index(ctx, ra)], 0 };
 	const struct b2b_sdp_leg b = {
-		realm->cfg, m->ports[realm_index(ctx, realm->cfg)],
+		realm->cfg, m->ports[realm_index(ctx, realm->cfg)], 0,
 	};
 	char *out = NULL, why[B2B_SDP_ERR_MAX] = "";
 	const char *phrase;
@@ -503,9 +530,10 @@ void b2b_media_call_end(struct b2b_call *call)
 
 	if (!cm)
 		return;
-	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++)
-		while (cm->n_slots[i])
+	for (unsigned i = 0; i < cm->n_ss; i++)
+		while (cm->ss[i].n)
 			slot_drop(m, cm, i);
+	free(cm->ss);
 	b2b_sdp_state_free(cm->sdp);
 	body_clear(&cm->offer);
 	body_clear(&cm->agreed_offer);
@@ -531,25 +559,58 @@ int b2b_media_save(const struct b2b_call *call, struct b2b_media_saved *ms,
 	ms->n_streams = st->n_streams;
 	ms->offerer = st->offerer;
 	memcpy(ms->origin, st->origin, sizeof(ms->origin));
-	memcpy(ms->stream, st->stream, sizeof(ms->stream));
-	memcpy(ms->slot, cm->slot, sizeof(ms->slot));
-	memcpy(ms->n_slots, cm->n_slots, sizeof(ms->n_slots));
+	if (st->n_streams)
+		memcpy(ms->stream, st->stream,
+		       st->n_streams * sizeof(*st->stream));
+	for (unsigned i = 0; i < cm->n_ss && i < B2B_SDP_MAX_STREAMS; i++) {
+		memcpy(ms->slot[i], cm->ss[i].slot, sizeof(ms->slot[i]));
+		ms->n_slots[i] = cm->ss[i].n;
+	}
 	sent[0] = cm->sent[0].s;
 	sent[1] = cm->sent[1].s;
 	return 0;
 }
 
-/* mark the ports of side @side of the adopted streams in use */
+/* the index of @ep's address among @r's media addresses, or -1 */
+static int media_addr_index(const struct cfg_realm *r,
+			    const struct ft_endpoint *ep)
+{
+	for (unsigned k = 0; k < r->n_media_addrs; k++) {
+		const struct cfg_ip *ip = &r->media_addrs[k];
+		bool v4 = ip->af == AF_INET;
+
+		if (ep->family == (v4 ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6) &&
+		    !memcmp(ep->addr, &ip->u, v4 ? 4 : 16))
+			return (int)k;
+	}
+	return -1;
+}
+
+/*
+ * mark the ports of side @side of the adopted streams in use, on the
+ * media address they were taken on (matched by value: the configuration
+ * may list the addresses in another order now), which is the leg's again
+ */
 static int ports_adopt(struct b2b_sdp_state *st, int side)
 {
+	struct b2b_sdp_leg *leg = &st->leg[side];
+	bool first = true;
+
 	for (unsigned i = 0; i < st->n_streams; i++) {
 		struct b2b_sdp_end *e = &st->stream[i].end[side];
-		int rc;
+		int k, rc;
 
 		if (!e->local.port)
 			continue;
-		rc = b2b_ports_reserve(st->leg[side].ports, e->local.port,
-				       e->local_rtcp != 0);
+		k = media_addr_index(leg->realm, &e->local);
+		if (k >= 0 && first)
+			leg->addr = (uint32_t)k;
+		first = false;
+		/* a leg's ports are on one address (sdp_rewrite.h) */
+		rc = k < 0 ? -EADDRNOTAVAIL :
+		     (uint32_t)k != leg->addr ? -EPROTO :
+		     b2b_ports_reserve(b2b_port_pool_get(leg->ports, leg->addr),
+				       e->local.port, e->local_rtcp != 0);
 		if (rc < 0) {
 			/* not ours to release: b2b_sdp_state_free() skips it */
 			for (unsigned j = i; j < st->n_streams; j++)
@@ -571,10 +632,10 @@ static uint8_t *slots_held(const struct b2b_ctx *ctx)
 	TAILQ_FOREACH(call, &ctx->calls->list, link) {
 		const struct b2b_call_media *cm = call->media;
 
-		for (unsigned i = 0; cm && i < B2B_SDP_MAX_STREAMS; i++)
-			for (unsigned k = 0; k < cm->n_slots[i]; k++)
-				held[cm->slot[i][k] / 8] |=
-					(uint8_t)(1u << (cm->slot[i][k] % 8));
+		for (unsigned i = 0; cm && i < cm->n_ss; i++)
+			for (unsigned k = 0; k < cm->ss[i].n; k++)
+				held[cm->ss[i].slot[k] / 8] |=
+					(uint8_t)(1u << (cm->ss[i].slot[k] % 8));
 	}
 	return held;
 }
@@ -591,8 +652,8 @@ int b2b_media_adopt(struct b2b_call *call, const struct b2b_media_saved *ms,
 	struct b2b_media *m = ctx->media;
 	const struct cfg_realm *ra = call->a.realm->cfg;
 	const struct cfg_realm *rb = call->b.realm->cfg;
-	const struct b2b_sdp_leg a = { ra, m->ports[realm_index(ctx, ra)] };
-	const struct b2b_sdp_leg b = { rb, m->ports[realm_index(ctx, rb)] };
+	const struct b2b_sdp_leg a = { ra, m->ports[realm_index(ctx, ra)], 0 };
+	const struct b2b_sdp_leg b = { rb, m->ports[realm_index(ctx, rb)], 0 };
 	struct b2b_call_media *cm;
 	struct b2b_sdp_state *st;
 	uint64_t now = mono_ns();
@@ -620,11 +681,11 @@ int b2b_media_adopt(struct b2b_call *call, const struct b2b_media_saved *ms,
 	st = cm->sdp = b2b_sdp_state_new(&a, &b);
 	if (!st)
 		return -errno;
-	st->n_streams = ms->n_streams;
 	st->offerer = ms->offerer;
 	memcpy(st->origin, ms->origin, sizeof(st->origin));
-	memcpy(st->stream, ms->stream, sizeof(st->stream));
-	rc = ports_adopt(st, B2B_SDP_A);
+	rc = b2b_sdp_streams_adopt(st, ms->stream, ms->n_streams);
+	if (rc == 0)
+		rc = ports_adopt(st, B2B_SDP_A);
 	if (rc == 0)
 		rc = ports_adopt(st, B2B_SDP_B);
 	if (rc == 0)
@@ -633,6 +694,8 @@ int b2b_media_adopt(struct b2b_call *call, const struct b2b_media_saved *ms,
 		rc = body_set(&cm->sent[B2B_SDP_B], sent_b, strlen(sent_b));
 	if (rc < 0)
 		return rc;
+	if (slots_grow(cm, st->n_streams) < 0)
+		return -ENOMEM;
 	/* the dataplane kept forwarding with these slots: take them as they
 	 * are, counters and latched sources included */
 	for (unsigned i = 0; i < st->n_streams; i++) {
@@ -641,14 +704,14 @@ int b2b_media_adopt(struct b2b_call *call, const struct b2b_media_saved *ms,
 		for (unsigned k = 0; k < ms->n_slots[i]; k++) {
 			if (ft_flow_read(m->ft, ms->slot[i][k], &f, NULL) < 0)
 				break;
-			cm->slot[i][k] = ms->slot[i][k];
-			cm->n_slots[i]++;
+			cm->ss[i].slot[k] = ms->slot[i][k];
+			cm->ss[i].n++;
 			m->flows++;
 		}
 		OPENSSL_cleanse(&f, sizeof(f));
-		if (cm->n_slots[i] != ms->n_slots[i])
+		if (cm->ss[i].n != ms->n_slots[i])
 			return -ENOENT;
-		cm->since_ns[i] = now;
+		cm->ss[i].since_ns = now;
 	}
 	return 0;
 }
@@ -695,8 +758,8 @@ static void totals(const struct b2b_call *call, uint64_t pkts[2],
 	memcpy(pkts, cm->pkts, sizeof(cm->pkts));
 	memcpy(bytes, cm->bytes, sizeof(cm->bytes));
 	*drops = cm->drops;
-	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++)
-		for (unsigned k = 0; k < cm->n_slots[i]; k++)
+	for (unsigned i = 0; i < cm->n_ss; i++)
+		for (unsigned k = 0; k < cm->ss[i].n; k++)
 			slot_count(call->ctx->media, cm, i, k, pkts, bytes,
 				   drops);
 }
@@ -746,10 +809,10 @@ static json_t *flow_json(const struct b2b_call *call, unsigned i, unsigned k)
 	uint64_t drops = 0;
 	json_t *o;
 
-	if (ft_flow_read(ft, cm->slot[i][k], &f, NULL) < 0 ||
-	    ft_flow_read(ft, cm->slot[i][k ^ 1], &pair, NULL) < 0)
+	if (ft_flow_read(ft, cm->ss[i].slot[k], &f, NULL) < 0 ||
+	    ft_flow_read(ft, cm->ss[i].slot[k ^ 1], &pair, NULL) < 0)
 		return NULL;
-	ft_flow_stats(ft, cm->slot[i][k], &st);
+	ft_flow_stats(ft, cm->ss[i].slot[k], &st);
 	for (unsigned d = 0; d < FT_DROP_COUNT; d++)
 		drops += st.drops[d];
 	ep_text(&f.local, local, sizeof(local));
@@ -780,11 +843,11 @@ int b2b_media_json(const struct b2b_call *call, json_t *obj, bool detail)
 	if (detail && !flows)
 		return -ENOMEM;
 	totals(call, pkts, bytes, &drops);
-	for (unsigned i = 0; cm && i < B2B_SDP_MAX_STREAMS; i++) {
-		if (!cm->n_slots[i])
+	for (unsigned i = 0; cm && i < cm->n_ss; i++) {
+		if (!cm->ss[i].n)
 			continue;
 		streams++;
-		for (unsigned k = 0; flows && k < cm->n_slots[i]; k++) {
+		for (unsigned k = 0; flows && k < cm->ss[i].n; k++) {
 			json_t *f = flow_json(call, i, k);
 
 			if (f)
@@ -797,6 +860,19 @@ int b2b_media_json(const struct b2b_call *call, json_t *obj, bool detail)
 	if (flows)
 		json_object_set_new(obj, "media", flows);
 	return 0;
+}
+
+/* [{"address": A, "ports_in_use": N}, ...] of realm @r */
+static json_t *addresses_json(const struct cfg_realm *r,
+			      struct b2b_port_pool *pool)
+{
+	json_t *a = json_array();
+
+	for (unsigned k = 0; a && k < r->n_media_addrs; k++)
+		json_array_append_new(a, json_pack("{s:s, s:i}",
+			"address", r->media_addrs[k].text, "ports_in_use",
+			(int)b2b_ports_in_use(b2b_port_pool_get(pool, k))));
+	return a;
 }
 
 static int stats_handler(void *arg, const json_t *params,
@@ -815,10 +891,12 @@ static int stats_handler(void *arg, const json_t *params,
 		const struct cfg_realm *r = &ctx->cfg->realms[i];
 
 		json_array_append_new(realms, json_pack(
-			"{s:s, s:i, s:i, s:s, s:i}", "realm", r->name,
-			"ports_in_use", (int)b2b_ports_in_use(m->ports[i]),
+			"{s:s, s:i, s:i, s:o, s:s, s:i}", "realm", r->name,
+			"ports_in_use", (int)b2b_port_pool_in_use(m->ports[i]),
 			"ports",
-			(int)(r->media_port_max - r->media_port_min + 1),
+			(int)((r->media_port_max - r->media_port_min + 1) *
+			      r->n_media_addrs),
+			"addresses", addresses_json(r, m->ports[i]),
 			"latching", cfg_latching_name(r->latching),
 			"rtp_timeout", (int)r->rtp_timeout));
 	}
@@ -854,22 +932,23 @@ static bool media_heard(const struct b2b_call *call, uint64_t heard[2])
 	bool any = false;
 
 	heard[0] = heard[1] = 0;
-	for (unsigned i = 0; i < B2B_SDP_MAX_STREAMS; i++) {
+	/* slots are held only by streams below n_streams (flows_write()) */
+	for (unsigned i = 0; i < cm->n_ss && i < cm->sdp->n_streams; i++) {
 		const struct b2b_sdp_stream *s = &cm->sdp->stream[i];
 
 		/* an MSRP session may be silent for as long as it likes */
-		if (!cm->n_slots[i] || s->end[0].hold || s->end[1].hold ||
+		if (!cm->ss[i].n || s->end[0].hold || s->end[1].hold ||
 		    s->kind == B2B_SDP_MSRP)
 			continue;
 		any = true;
 		for (unsigned side = 0; side < 2; side++)
-			if (cm->since_ns[i] > heard[side])
-				heard[side] = cm->since_ns[i];
+			if (cm->ss[i].since_ns > heard[side])
+				heard[side] = cm->ss[i].since_ns;
 		/* slot k receives from leg A's peer when k is even */
-		for (unsigned k = 0; k < cm->n_slots[i]; k++) {
+		for (unsigned k = 0; k < cm->ss[i].n; k++) {
 			struct ft_stats st;
 
-			if (ft_flow_stats(ft, cm->slot[i][k], &st) == 0 &&
+			if (ft_flow_stats(ft, cm->ss[i].slot[k], &st) == 0 &&
 			    st.last_ns > heard[k & 1])
 				heard[k & 1] = st.last_ns;
 		}
@@ -944,8 +1023,9 @@ int b2b_media_init(struct b2b_ctx *ctx)
 	for (unsigned i = 0; i < cfg->n_realms; i++) {
 		const struct cfg_realm *r = &cfg->realms[i];
 
-		m->ports[i] = b2b_ports_new(r->media_port_min,
-					    r->media_port_max);
+		m->ports[i] = b2b_port_pool_new(r->n_media_addrs,
+						r->media_port_min,
+						r->media_port_max);
 		if (!m->ports[i]) {
 			rc = -errno;
 			log_err("realm %s: media ports: %s", r->name,
@@ -975,7 +1055,7 @@ void b2b_media_uninit(struct b2b_ctx *ctx)
 		return;
 	su_timer_destroy(m->sweep);
 	for (unsigned i = 0; i < CFG_MAX_REALMS; i++)
-		b2b_ports_free(m->ports[i]);
+		b2b_port_pool_free(m->ports[i]);
 	ft_detach(m->ft);
 	free(m);
 	ctx->media = NULL;

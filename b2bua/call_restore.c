@@ -142,10 +142,10 @@ static const char *call_fill(struct b2b_call *call,
 	snprintf(call->account, sizeof(call->account), "%s", d->account);
 	snprintf(call->route, sizeof(call->route), "%s", d->route);
 	snprintf(call->a.call_id, sizeof(call->a.call_id), "%s", d->call_id);
-	snprintf(call->a.peer, sizeof(call->a.peer), "%s",
-		 d->a_peer[0] ? d->a_peer : d->peer);
+	b2b_call_peer_set(call, d->a_peer[0] ? d->a_peer : d->peer);
 	snprintf(call->b.peer, sizeof(call->b.peer), "%s", d->b_peer);
-	if (d->gateway[0]) {
+	/* out of memory, the CDR goes without the gateway */
+	if (d->gateway[0] && b2b_call_gateways(call, 0) == 0) {
 		struct b2b_attempt *at = &call->attempts[0];
 
 		snprintf(at->gateway, sizeof(at->gateway), "%s", d->gateway);
@@ -181,6 +181,8 @@ static const char *adopt_error(int rc)
 		return "media ports or flows taken";
 	case -ENOENT:
 		return "flows gone";
+	case -EADDRNOTAVAIL:
+		return "media address no longer configured";
 	default:
 		return "out of memory";
 	}

@@ -34,6 +34,7 @@
 #define CFG_NUMBER_MAX 33	/* a dialled number, NUL included */
 #define CFG_MAX_EMERGENCY 16
 #define CFG_URI_MAX 128		/* a SIP URI setting, NUL included */
+#define CFG_MAX_MEDIA_ADDRS 16	/* media addresses per realm */
 
 enum cfg_transport {
 	CFG_TRANSPORT_UDP,
@@ -123,15 +124,18 @@ struct cfg_realm {
 	char name[CFG_NAME_MAX];
 	struct cfg_listen listen[CFG_MAX_LISTEN];
 	unsigned n_listen;
-	struct cfg_ip media_addr;	/* owned by the dataplane */
+	/* Owned by the dataplane, all of one family; each has the whole port
+	 * range, and a call's leg takes all its ports on one of them. */
+	struct cfg_ip media_addrs[CFG_MAX_MEDIA_ADDRS];
+	unsigned n_media_addrs;		/* 1..CFG_MAX_MEDIA_ADDRS */
 	struct cfg_ip msrp_addr;	/* kernel-owned, for the MSRP relay;
 					 * the first sip address when not set */
 	uint16_t msrp_port;		/* the relay's TCP port (RFC 4975) */
 	uint16_t msrp_tls_port;		/* its TLS port (msrps:, RFC 4975
 					 * section 14), with tls_cert/key */
 	bool msrp;			/* relayed: dataplane.msrp_sessions > 0 */
-	uint16_t media_port_min;	/* inclusive, even */
-	uint16_t media_port_max;	/* inclusive */
+	uint16_t media_port_min;	/* inclusive, even; on every media */
+	uint16_t media_port_max;	/* address, inclusive */
 	enum cfg_srtp_policy srtp;
 	enum cfg_latching latching;	/* of the flows this realm's peers feed */
 	enum cfg_digest digest;
@@ -198,7 +202,7 @@ struct cfg_limits {
 struct cfg_paths {
 	char store_dir[CFG_PATH_MAX];
 	uint64_t store_max_mb;		/* LMDB map size */
-	char flow_table[CFG_NAME_MAX];	/* POSIX shm name without '/' */
+	char flow_table[CFG_PATH_MAX];	/* shm name, or path (hugetlbfs) */
 	char control_socket[CFG_PATH_MAX];
 	char pid_file[CFG_PATH_MAX];
 };

@@ -2,7 +2,7 @@
  * Configuration rules that relate several settings, applied after the schema
  * walk has filled struct cfg with values that are each valid on their own:
  * duplicate names and sockets, the sockets one SIP stack can bind,
- * overlapping media port ranges, TLS material,
+ * media addresses and their port ranges, TLS material,
  * dataplane ports and the realms they serve, timer ordering.
  */
 #include "cfg_pvt.h"
@@ -118,6 +118,59 @@ static int check_dialplan(struct cfg_ctx *c, const struct cfg_realm *r,
 	return cfg_fail_key(c, base, key, "%s", err);
 }
 
+/* the index in @r's media addresses of @ip, or -1 */
+static int media_index(const struct cfg_realm *r, const struct cfg_ip *ip)
+{
+	for (unsigned k = 0; k < r->n_media_addrs; k++)
+		if (cfg_ip_equal(&r->media_addrs[k], ip))
+			return (int)k;
+	return -1;
+}
+
+/*
+ * Realm @i's media addresses: one family (a leg's peer speaks one, and
+ * any of them may be its leg's), no repeats, and a port range that does
+ * not overlap another realm's on an address they share: a flow is known
+ * by address and port, so two realms may use the same ports on different
+ * addresses.
+ */
+static int check_realm_media(struct cfg_ctx *c, const struct cfg *cfg,
+			     unsigned i, const char *base)
+{
+	const struct cfg_realm *r = &cfg->realms[i];
+	char key[32];
+
+	for (unsigned k = 1; k < r->n_media_addrs; k++) {
+		const struct cfg_ip *ip = &r->media_addrs[k];
+
+		snprintf(key, sizeof(key), "media_address.[%u]", k);
+		if (ip->af != r->media_addrs[0].af)
+			return cfg_fail_key(c, base, key,
+					    "%s is not of the family of %s: a realm's media addresses are all IPv4 or all IPv6",
+					    ip->text, r->media_addrs[0].text);
+		if (media_index(r, ip) != (int)k)
+			return cfg_fail_key(c, base, key, "%s is listed twice",
+					    ip->text);
+	}
+	for (unsigned j = 0; j < i; j++) {
+		const struct cfg_realm *o = &cfg->realms[j];
+
+		if (r->media_port_min > o->media_port_max ||
+		    o->media_port_min > r->media_port_max)
+			continue;
+		for (unsigned k = 0; k < r->n_media_addrs; k++)
+			if (media_index(o, &r->media_addrs[k]) >= 0)
+				return cfg_fail_key(c, base, "media_ports",
+						    "%u-%u overlaps realm \"%s\" (%u-%u) on media address %s",
+						    r->media_port_min,
+						    r->media_port_max, o->name,
+						    o->media_port_min,
+						    o->media_port_max,
+						    r->media_addrs[k].text);
+	}
+	return 0;
+}
+
 /* Realm @i against itself and the realms before it. */
 static int check_realm(struct cfg_ctx *c, struct cfg *cfg, unsigned i)
 {
@@ -135,22 +188,9 @@ static int check_realm(struct cfg_ctx *c, struct cfg *cfg, unsigned i)
 		return cfg_fail_key(c, base, "media_ports.max",
 				    "must be greater than min (%u)",
 				    r->media_port_min);
-	/*
-	 * Ranges may not overlap even on different media addresses: a media
-	 * port then names its realm on its own, and realms can come to share
-	 * one address without renumbering.
-	 */
-	for (unsigned j = 0; j < i; j++) {
-		const struct cfg_realm *o = &cfg->realms[j];
-
-		if (r->media_port_min <= o->media_port_max &&
-		    o->media_port_min <= r->media_port_max)
-			return cfg_fail_key(c, base, "media_ports",
-					    "%u-%u overlaps realm \"%s\" (%u-%u)",
-					    r->media_port_min, r->media_port_max,
-					    o->name, o->media_port_min,
-					    o->media_port_max);
-	}
+	ret = check_realm_media(c, cfg, i, base);
+	if (ret)
+		return ret;
 	for (unsigned li = 0; li < r->n_listen; li++) {
 		ret = check_listen(c, cfg, i, li);
 		if (ret)
@@ -175,12 +215,19 @@ static int check_media_addresses(struct cfg_ctx *c, const struct cfg *cfg)
 
 		snprintf(base, sizeof(base), "realms.[%u]", i);
 		for (unsigned j = 0; j < cfg->n_realms; j++)
-			for (unsigned l = 0; l < cfg->realms[j].n_listen; l++)
-				if (cfg_ip_equal(&r->media_addr,
-						 &cfg->realms[j].listen[l].addr))
-					return cfg_fail_key(c, base, "media_address",
-							    "%s is also the SIP address of realms.[%u].sip.[%u]",
-							    r->media_addr.text, j, l);
+			for (unsigned l = 0; l < cfg->realms[j].n_listen; l++) {
+				int k = media_index(r, &cfg->realms[j].listen[l].addr);
+				char key[32];
+
+				if (k < 0)
+					continue;
+				/* the plain key when it holds one address */
+				snprintf(key, sizeof(key), r->n_media_addrs > 1 ?
+					 "media_address.[%d]" : "media_address", k);
+				return cfg_fail_key(c, base, key,
+						    "%s is also the SIP address of realms.[%u].sip.[%u]",
+						    r->media_addrs[k].text, j, l);
+			}
 	}
 	/* the MSRP relay uses kernel sockets: not a dataplane address */
 	for (unsigned i = 0; i < cfg->n_realms; i++) {
@@ -188,10 +235,9 @@ static int check_media_addresses(struct cfg_ctx *c, const struct cfg *cfg)
 
 		snprintf(base, sizeof(base), "realms.[%u]", i);
 		for (unsigned j = 0; j < cfg->n_realms; j++)
-			if (cfg_ip_equal(&r->msrp_addr,
-					 &cfg->realms[j].media_addr))
+			if (media_index(&cfg->realms[j], &r->msrp_addr) >= 0)
 				return cfg_fail_key(c, base, "msrp_address",
-						    "%s is the media_address of realms.[%u], which the dataplane owns; MSRP needs an address the kernel owns",
+						    "%s is a media_address of realms.[%u], which the dataplane owns; MSRP needs an address the kernel owns",
 						    r->msrp_addr.text, j);
 	}
 	return 0;
@@ -219,10 +265,10 @@ static int check_dp_port(struct cfg_ctx *c, const struct cfg *cfg, unsigned i)
 	if (!r)
 		return cfg_fail_key(c, base, "realm", "unknown realm \"%s\"",
 				    p->realm);
-	if (p->gateway.af && p->gateway.af != r->media_addr.af)
+	if (p->gateway.af && p->gateway.af != r->media_addrs[0].af)
 		return cfg_fail_key(c, base, "gateway",
 				    "%s is not of the same family as realm \"%s\"'s media_address %s",
-				    p->gateway.text, r->name, r->media_addr.text);
+				    p->gateway.text, r->name, r->media_addrs[0].text);
 	/*
 	 * Two ports answering ARP for one address would fight over it.  The
 	 * earlier ports' realms exist: they were checked on earlier calls.
@@ -231,10 +277,12 @@ static int check_dp_port(struct cfg_ctx *c, const struct cfg *cfg, unsigned i)
 		const struct cfg_dp_port *o = &cfg->dp.ports[j];
 		const struct cfg_realm *orealm = cfg_realm_find(cfg, o->realm);
 
-		if (cfg_ip_equal(&r->media_addr, &orealm->media_addr))
-			return cfg_fail_key(c, base, "realm",
-					    "media address %s of realm \"%s\" is already owned by port \"%s\"",
-					    r->media_addr.text, r->name, o->name);
+		for (unsigned k = 0; k < r->n_media_addrs; k++)
+			if (media_index(orealm, &r->media_addrs[k]) >= 0)
+				return cfg_fail_key(c, base, "realm",
+						    "media address %s of realm \"%s\" is already owned by port \"%s\"",
+						    r->media_addrs[k].text, r->name,
+						    o->name);
 	}
 	return 0;
 }

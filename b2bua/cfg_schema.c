@@ -19,6 +19,8 @@ enum ktype {
 	K_STR,		/* string into a char array */
 	K_NAME,		/* string matching [a-z0-9_-]{1,31} */
 	K_IP,		/* IPv4 or IPv6 address into a struct cfg_ip */
+	K_IPS,		/* one address (a string) or an array of them into
+			 * struct cfg_ip[n] */
 	K_ENUM,		/* one of a fixed set of words, stored as an int */
 	K_BOOL,		/* true or false into a bool */
 	K_STRVEC,	/* array of strings into char[n][elem_size] */
@@ -29,6 +31,7 @@ enum ktype {
 #define F_EVEN 0x1	/* K_INT: must be even */
 #define F_POW2 0x2	/* K_INT: must be a power of two */
 #define F_UNICAST 0x4	/* K_IP: neither unspecified nor multicast */
+#define F_PATH 0x8	/* K_NAME: or an absolute path /DIR/NAME */
 
 struct enum_val {
 	const char *name;
@@ -43,7 +46,7 @@ struct key {
 	size_t off;		/* field offset in the enclosing struct */
 	size_t size;		/* field size in bytes */
 	/*
-	 * K_INT: value range.  K_LIST, K_STRVEC: element count range.
+	 * K_INT: value range.  K_LIST, K_STRVEC, K_IPS: element count range.
 	 * K_STR: max holds the longest accepted string when it is shorter
 	 * than the buffer (a UNIX socket path).
 	 */
@@ -54,8 +57,9 @@ struct key {
 	const char *charset;	/* K_STR, K_STRVEC: the only characters allowed */
 	const struct enum_val *vals;	/* K_ENUM */
 	const struct key *sub;	/* K_GROUP, K_LIST members; ends at NULL name */
-	size_t elem_size;	/* K_LIST, K_STRVEC: array stride */
-	size_t count_off;	/* K_LIST, K_STRVEC: unsigned element count */
+	size_t elem_size;	/* K_LIST, K_STRVEC, K_IPS: array stride */
+	size_t count_off;	/* K_LIST, K_STRVEC, K_IPS: unsigned element
+				 * count */
 };
 
 #define AT(type, field) \
@@ -137,7 +141,7 @@ static const struct key paths_keys[] = {
 	{ "store", K_STR, AT(cfg_paths, store_dir), .def_str = "/var/lib/sbc" },
 	{ "store_max_mb", K_INT, AT(cfg_paths, store_max_mb), .min = 1,
 	  .max = 1024 * 1024, .def = 1024 },
-	{ "flow_table", K_NAME, AT(cfg_paths, flow_table),
+	{ "flow_table", K_NAME, .flags = F_PATH, AT(cfg_paths, flow_table),
 	  .def_str = "sbc_flows" },
 	{ "control_socket", K_STR, AT(cfg_paths, control_socket),
 	  .max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
@@ -183,8 +187,11 @@ static const struct key realm_keys[] = {
 	{ "name", K_NAME, .req = true, AT(cfg_realm, name) },
 	{ "sip", K_LIST, .req = true, ARRAY(cfg_realm, listen, n_listen),
 	  .min = 1, .max = CFG_MAX_LISTEN, .sub = listen_keys },
-	{ "media_address", K_IP, .req = true, .flags = F_UNICAST,
-	  AT(cfg_realm, media_addr) },
+	/* "A" or [ "A", "B", ... ]: several when one address's ports are
+	 * too few for the calls (cfg_check() checks the set) */
+	{ "media_address", K_IPS, .req = true, .flags = F_UNICAST,
+	  ARRAY(cfg_realm, media_addrs, n_media_addrs), .min = 1,
+	  .max = CFG_MAX_MEDIA_ADDRS },
 	{ "media_ports", K_GROUP, .req = true, .sub = media_ports_keys },
 	/* left out: the first sip address, filled in by cfg_check() */
 	{ "msrp_address", K_IP, .flags = F_UNICAST, AT(cfg_realm, msrp_addr) },
@@ -342,6 +349,26 @@ static bool name_ok(const char *s)
 
 	return n >= 1 && n < CFG_NAME_MAX &&
 	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/*
+ * An absolute path of at most @size - 1 bytes whose last part is a name
+ * and whose directory is not "/": /dev/hugepages/sbc_flows, not /sbc_flows.
+ * Not "map_" in the name: DPDK's EAL deletes such files in its hugepage
+ * directory when it starts (see ft_create_or_attach()).
+ */
+static bool name_path_ok(const char *s, size_t size)
+{
+	const char *base = strrchr(s, '/') + 1;
+	size_t n = strlen(s);
+
+	if (n >= size || base - s < 2 || !name_ok(base) ||
+	    strstr(base, "map_"))
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
 }
 
 static const char *enum_name(const struct enum_val *vals, int val)
@@ -508,6 +535,14 @@ static int load_scalar_string(struct cfg_ctx *c, const struct key *k,
 	v = config_setting_get_string(s);
 	switch (k->type) {
 	case K_NAME:
+		if ((k->flags & F_PATH) && v[0] == '/') {
+			if (!name_path_ok(v, k->size))
+				return cfg_fail(c, s, path,
+						"\"%.64s\" does not match "
+						"/DIR/[a-z0-9_-]{1,31} (no "
+						"\"map_\" in it)", v);
+			break;
+		}
 		if (!name_ok(v))
 			return cfg_fail(c, s, path,
 					"\"%.64s\" does not match [a-z0-9_-]{1,31}",
@@ -576,6 +611,46 @@ static int load_strvec(struct cfg_ctx *c, const struct key *k,
 	return 0;
 }
 
+/* one address, or an array (or list) of addresses */
+static int load_ips(struct cfg_ctx *c, const struct key *k,
+		    const config_setting_t *s, char *base, const char *path)
+{
+	int type = config_setting_type(s);
+	const struct key one = { .flags = k->flags };
+	unsigned n;
+	int ret;
+
+	if (type == CONFIG_TYPE_STRING) {
+		ret = load_ip(c, &one, s, config_setting_get_string(s),
+			      base + k->off, path);
+		n = 1;
+		if (!ret)
+			memcpy(base + k->count_off, &n, sizeof(n));
+		return ret;
+	}
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+		return cfg_fail(c, s, path,
+				"must be an address or an array of addresses [ ... ]");
+	ret = check_count(c, k, s, path);
+	if (ret)
+		return ret;
+	n = (unsigned)config_setting_length(s);
+	for (unsigned i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, i);
+		char sub[CFG_SETTING_PATH_MAX];
+
+		join(sub, path, NULL, (int)i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return cfg_fail(c, e, sub, "must be a string");
+		ret = load_ip(c, &one, e, config_setting_get_string(e),
+			      base + k->off + i * k->elem_size, sub);
+		if (ret)
+			return ret;
+	}
+	memcpy(base + k->count_off, &n, sizeof(n));
+	return 0;
+}
+
 static int load_list(struct cfg_ctx *c, const struct key *k,
 		     const config_setting_t *s, char *base, const char *path)
 {
@@ -612,6 +687,8 @@ static int load_key(struct cfg_ctx *c, const struct key *k,
 		return load_int(c, k, s, base, path);
 	case K_STRVEC:
 		return load_strvec(c, k, s, base, path);
+	case K_IPS:
+		return load_ips(c, k, s, base, path);
 	case K_LIST:
 		return load_list(c, k, s, base, path);
 	case K_GROUP:
@@ -651,6 +728,7 @@ static int apply_default(struct cfg_ctx *c, const struct key *k,
 	case K_GROUP:
 		return walk_group(c, NULL, parent, k->sub, base + k->off, path);
 	case K_IP:		/* af 0: not set */
+	case K_IPS:
 	case K_LIST:		/* no elements */
 	case K_STRVEC:
 		break;

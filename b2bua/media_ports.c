@@ -9,6 +9,8 @@
  * have a summary word per 64 words (bit set: that word is not zero), so a
  * search reads at most one partial word, the summary and one more word on
  * each side of the wrap.
+ *
+ * A pool is an array of allocators, one per media address of a realm.
  */
 #include "media_ports.h"
 
@@ -210,4 +212,99 @@ bool b2b_ports_is_used(const struct b2b_ports *p, uint16_t port)
 	uint32_t off = offset_of(p, port, false);
 
 	return off != NONE && !bit_get(&p->free, off);
+}
+
+#define POOL_MAX 256
+
+struct b2b_port_pool {
+	unsigned n;
+	struct b2b_ports *ports[];
+};
+
+struct b2b_port_pool *b2b_port_pool_new(unsigned n, uint16_t min,
+					uint16_t max)
+{
+	struct b2b_port_pool *pool;
+
+	if (n < 1 || n > POOL_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pool = calloc(1, sizeof(*pool) + n * sizeof(pool->ports[0]));
+	if (!pool) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	pool->n = n;
+	for (unsigned i = 0; i < n; i++) {
+		pool->ports[i] = b2b_ports_new(min, max);
+		if (!pool->ports[i]) {
+			int e = errno;
+
+			b2b_port_pool_free(pool);
+			errno = e;
+			return NULL;
+		}
+	}
+	return pool;
+}
+
+void b2b_port_pool_free(struct b2b_port_pool *pool)
+{
+	if (!pool)
+		return;
+	for (unsigned i = 0; i < pool->n; i++)
+		b2b_ports_free(pool->ports[i]);
+	free(pool);
+}
+
+unsigned b2b_port_pool_size(const struct b2b_port_pool *pool)
+{
+	return pool->n;
+}
+
+struct b2b_ports *b2b_port_pool_get(struct b2b_port_pool *pool, uint32_t addr)
+{
+	return addr < pool->n ? pool->ports[addr] : NULL;
+}
+
+int b2b_port_pool_alloc(struct b2b_port_pool *pool, uint32_t *addr, bool pair,
+			uint16_t *port)
+{
+	bool tried[POOL_MAX] = { false };
+
+	if (*addr != B2B_PORT_POOL_ANY)
+		return *addr < pool->n ?
+		       b2b_ports_alloc(pool->ports[*addr], pair, port) : -EINVAL;
+	/* best first: the most free ports, the lowest index on a tie */
+	for (unsigned round = 0; round < pool->n; round++) {
+		uint32_t best = 0, best_free = 0;
+		bool found = false;
+
+		for (uint32_t i = 0; i < pool->n; i++) {
+			const struct b2b_ports *p = pool->ports[i];
+			uint32_t free_ports = p->n_ports - p->in_use;
+
+			if (!tried[i] && (!found || free_ports > best_free)) {
+				best = i;
+				best_free = free_ports;
+				found = true;
+			}
+		}
+		tried[best] = true;
+		if (b2b_ports_alloc(pool->ports[best], pair, port) == 0) {
+			*addr = best;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+unsigned b2b_port_pool_in_use(const struct b2b_port_pool *pool)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < pool->n; i++)
+		n += pool->ports[i]->in_use;
+	return n;
 }

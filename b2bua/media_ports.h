@@ -1,9 +1,11 @@
 /*
- * DOC: Media ports - one realm's allocator of the SBC's RTP/RTCP/UDPTL ports
+ * DOC: Media ports - a realm's allocators of the SBC's RTP/RTCP/UDPTL ports
  *
- * A realm owns the UDP ports media_port_min..media_port_max of its media
- * address (cfg.h).  The range is cut into slots of two ports, an even one
- * and the odd one after it:
+ * A realm owns the UDP ports media_port_min..media_port_max of each of
+ * its media addresses (cfg.h): one allocator (struct b2b_ports) per
+ * address, gathered in the realm's pool (struct b2b_port_pool, below).
+ * The range is cut into slots of two ports, an even one and the odd one
+ * after it:
  *
  *   - a pair is a whole slot: RTP on the even port, RTCP on RTP + 1, the
  *     default of RFC 3550 section 11 that RFC 3605 a=rtcp only restates;
@@ -89,5 +91,55 @@ unsigned b2b_ports_in_use(const struct b2b_ports *p);
 
 /* b2b_ports_is_used - whether @port is given out (false out of range). */
 bool b2b_ports_is_used(const struct b2b_ports *p, uint16_t port);
+
+/*
+ * A realm's pool: one allocator per media address, address i of the
+ * realm's media_addrs being allocator i.  A leg of a call takes all its
+ * ports on one address, since its SDP has one session-level c= (RFC 4566
+ * section 5.7): its first port chooses the address (B2B_PORT_POOL_ANY),
+ * and the others are taken there.  The choice is the address with the
+ * most free ports (lowest index on a tie), so calls spread over the
+ * addresses; when that one has no room of the kind asked for (a pair
+ * needs a wholly free slot) the next best is tried, and -ENOSPC comes only
+ * when no address has room.
+ */
+#define B2B_PORT_POOL_ANY UINT32_MAX
+
+struct b2b_port_pool;
+
+/**
+ * b2b_port_pool_new - @n allocators, each for the ports @min..@max
+ * @n: media addresses, 1..256
+ *
+ * @return the pool, or NULL with errno EINVAL (bad range, @n out of
+ * range) or ENOMEM.
+ */
+struct b2b_port_pool *b2b_port_pool_new(unsigned n, uint16_t min,
+					uint16_t max);
+
+/* b2b_port_pool_free - release the pool and its allocators; accepts NULL. */
+void b2b_port_pool_free(struct b2b_port_pool *pool);
+
+/* b2b_port_pool_size - how many addresses (allocators) the pool has. */
+unsigned b2b_port_pool_size(const struct b2b_port_pool *pool);
+
+/* b2b_port_pool_get - the allocator of address @addr, NULL out of range. */
+struct b2b_ports *b2b_port_pool_get(struct b2b_port_pool *pool,
+				    uint32_t addr);
+
+/**
+ * b2b_port_pool_alloc - a port or pair on address *@addr, or on the best
+ * address when *@addr is B2B_PORT_POOL_ANY
+ * @addr: in: the address, or B2B_PORT_POOL_ANY; out: the one used
+ * @pair, @port: as b2b_ports_alloc()
+ *
+ * @return 0, -ENOSPC when that address (with B2B_PORT_POOL_ANY: every
+ * address) has no room, -EINVAL for an address out of range.
+ */
+int b2b_port_pool_alloc(struct b2b_port_pool *pool, uint32_t *addr, bool pair,
+			uint16_t *port);
+
+/* b2b_port_pool_in_use - ports given out on all addresses together. */
+unsigned b2b_port_pool_in_use(const struct b2b_port_pool *pool);
 
 #endif

@@ -7,10 +7,12 @@
  * (AES-GCM suite), RFC 5761 (rtcp-mux), RFC 3605 (a=rtcp), RFC 8445/8839
  * (the ICE attributes removed).
  *
- * A rewrite works on a copy of the state: ports it allocates are recorded
- * there.  On success the copy replaces the state and the ports the state
- * held but the copy no longer does are released; on error the ports the
- * copy took are released and the state is untouched.
+ * A rewrite works on a copy of the state, its streams included, made once
+ * the body's m= lines are counted (with room for them all): ports it
+ * allocates are recorded there.  On success the copy replaces the state
+ * and the ports the state held but the copy no longer does are released;
+ * on error the ports the copy took are released and the state is
+ * untouched.
  *
  * Sofia-SIP runs with sdp_f_mode_manual, so direction attributes stay
  * ordinary attributes in their places and are printed as they came.
@@ -43,7 +45,8 @@ static const char *const dropped[] = {
 
 /* one rewrite */
 struct rw {
-	struct b2b_sdp_state *st;	/* the working copy */
+	struct b2b_sdp_state *st;	/* the working copy, once made */
+	struct b2b_sdp_state copy;
 	int from, to;
 	enum b2b_sdp_type type;
 	su_home_t *home;		/* parser, printer, our additions */
@@ -97,10 +100,63 @@ static void end_clear(struct b2b_sdp_end *e)
 	OPENSSL_cleanse(e, sizeof(*e));
 }
 
-static void release(struct b2b_ports *ports, const struct b2b_sdp_end *e)
+/* the streams of @st and their MSRP ends, freed; none left */
+static void streams_free(struct b2b_sdp_state *st)
+{
+	for (unsigned i = 0; st->msrp && i < st->n_streams; i++)
+		free(st->msrp[i]);
+	if (st->stream)
+		OPENSSL_cleanse(st->stream,
+				st->n_streams * sizeof(*st->stream));
+	free(st->stream);
+	free(st->msrp);
+	st->stream = NULL;
+	st->msrp = NULL;
+	st->n_streams = 0;
+}
+
+/*
+ * @to: a copy of @from with its own streams, @n of them (@n >= @from's):
+ * those past @from's are empty.  -ENOMEM leaves @to without streams.
+ */
+static int state_copy(struct b2b_sdp_state *to,
+		      const struct b2b_sdp_state *from, unsigned n)
+{
+	*to = *from;
+	to->stream = NULL;
+	to->msrp = NULL;
+	to->n_streams = 0;
+	if (!n)
+		return 0;
+	to->stream = calloc(n, sizeof(*to->stream));
+	to->msrp = calloc(n, sizeof(*to->msrp));
+	if (!to->stream || !to->msrp)
+		goto nomem;
+	to->n_streams = n;
+	if (from->n_streams)
+		memcpy(to->stream, from->stream,
+		       from->n_streams * sizeof(*from->stream));
+	for (unsigned i = 0; i < from->n_streams; i++) {
+		if (!from->msrp[i])
+			continue;
+		to->msrp[i] = malloc(sizeof(*to->msrp[i]));
+		if (!to->msrp[i])
+			goto nomem;
+		*to->msrp[i] = *from->msrp[i];
+	}
+	return 0;
+nomem:
+	to->n_streams = n;
+	streams_free(to);
+	return -ENOMEM;
+}
+
+/* every port of a leg is on its media address (struct b2b_sdp_leg) */
+static void release(const struct b2b_sdp_leg *leg, const struct b2b_sdp_end *e)
 {
 	if (e->local.port)
-		b2b_ports_release(ports, e->local.port, e->local_rtcp != 0);
+		b2b_ports_release(b2b_port_pool_get(leg->ports, leg->addr),
+				  e->local.port, e->local_rtcp != 0);
 }
 
 /* release the ports @a holds that @b does not */
@@ -111,17 +167,23 @@ static void release_diff(const struct b2b_sdp_state *a,
 		for (int s = 0; s < 2; s++) {
 			const struct b2b_sdp_end *e = &a->stream[i].end[s];
 
+			/* the address too: a leg that gave up all its ports
+			 * may take new ones on another */
 			if (i >= b->n_streams ||
-			    e->local.port != b->stream[i].end[s].local.port)
-				release(a->leg[s].ports, e);
+			    memcmp(&e->local, &b->stream[i].end[s].local,
+				   sizeof(e->local)))
+				release(&a->leg[s], e);
 		}
 }
 
 static bool leg_ok(const struct b2b_sdp_leg *leg)
 {
 	return leg && leg->realm && leg->ports &&
-	       (leg->realm->media_addr.af == AF_INET ||
-		leg->realm->media_addr.af == AF_INET6);
+	       leg->realm->n_media_addrs >= 1 &&
+	       b2b_port_pool_size(leg->ports) == leg->realm->n_media_addrs &&
+	       leg->addr < leg->realm->n_media_addrs &&
+	       (leg->realm->media_addrs[0].af == AF_INET ||
+		leg->realm->media_addrs[0].af == AF_INET6);
 }
 
 struct b2b_sdp_state *b2b_sdp_state_new(const struct b2b_sdp_leg *a,
@@ -150,9 +212,30 @@ void b2b_sdp_state_free(struct b2b_sdp_state *st)
 		return;
 	for (unsigned i = 0; i < st->n_streams; i++)
 		for (int s = 0; s < 2; s++)
-			release(st->leg[s].ports, &st->stream[i].end[s]);
+			release(&st->leg[s], &st->stream[i].end[s]);
+	streams_free(st);
 	OPENSSL_cleanse(st, sizeof(*st));
 	free(st);
+}
+
+int b2b_sdp_streams_adopt(struct b2b_sdp_state *st,
+			  const struct b2b_sdp_stream *s, unsigned n)
+{
+	struct b2b_sdp_state copy;
+	int ret;
+
+	if (st->n_streams || n > B2B_SDP_MAX_STREAMS)
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		if (s[i].kind == B2B_SDP_MSRP)
+			return -ENOTSUP;
+	ret = state_copy(&copy, st, n);
+	if (ret)
+		return ret;
+	if (n)
+		memcpy(copy.stream, s, n * sizeof(*s));
+	*st = copy;
+	return 0;
 }
 
 int b2b_sdp_leg_set(struct b2b_sdp_state *st, enum b2b_sdp_side side,
@@ -161,8 +244,11 @@ int b2b_sdp_leg_set(struct b2b_sdp_state *st, enum b2b_sdp_side side,
 	if (!leg_ok(leg) || (side != B2B_SDP_A && side != B2B_SDP_B))
 		return -EINVAL;
 	for (unsigned i = 0; i < st->n_streams; i++) {
-		release(st->leg[side].ports, &st->stream[i].end[side]);
+		release(&st->leg[side], &st->stream[i].end[side]);
 		end_clear(&st->stream[i].end[side]);
+		if (st->msrp[i])
+			memset(&st->msrp[i]->end[side], 0,
+			       sizeof(st->msrp[i]->end[side]));
 	}
 	memset(&st->origin[side], 0, sizeof(st->origin[side]));
 	st->leg[side] = *leg;
@@ -244,7 +330,7 @@ static int conn_addr(struct rw *rw, const sdp_connection_t *c,
 		     struct cfg_ip *ip, bool *zero)
 {
 	static const uint8_t any[16];
-	int af = rw->st->leg[rw->from].realm->media_addr.af;
+	int af = rw->st->leg[rw->from].realm->media_addrs[0].af;
 
 	memset(ip, 0, sizeof(*ip));
 	if (c->c_nettype != sdp_net_in || !c->c_address)
@@ -303,7 +389,7 @@ static int rtcp_attr(struct rw *rw, const char *v, struct cfg_ip *ip,
 		return fail(rw, -EBADMSG, "bad a=rtcp address");
 	ip->af = type[2] == '4' ? AF_INET : AF_INET6;
 	if (inet_pton(ip->af, addr, &ip->u) != 1 ||
-	    ip->af != rw->st->leg[rw->from].realm->media_addr.af)
+	    ip->af != rw->st->leg[rw->from].realm->media_addrs[0].af)
 		return fail(rw, -EAFNOSUPPORT, "bad a=rtcp address");
 	return 0;
 }
@@ -473,29 +559,55 @@ static int add_crypto(struct rw *rw, sdp_media_t *m, const struct b2b_sdes *c)
 	return 0;
 }
 
-/* give the receiver's end a pair or one port, unless it has what is needed */
+/* whether side @side holds a port in some stream */
+static bool holds_ports(const struct b2b_sdp_state *st, int side)
+{
+	for (unsigned i = 0; i < st->n_streams; i++)
+		if (st->stream[i].end[side].local.port)
+			return true;
+	return false;
+}
+
+/*
+ * give the receiver's end a pair or one port, unless it has what is
+ * needed: on the leg's media address, or, for its first, on the one the
+ * pool chooses, which becomes the leg's
+ */
 static int ports_for(struct rw *rw, struct b2b_sdp_end *ey, bool pair)
 {
-	const struct b2b_sdp_leg *leg = &rw->st->leg[rw->to];
+	struct b2b_sdp_leg *leg = &rw->st->leg[rw->to];
+	uint32_t addr = holds_ports(rw->st, rw->to) ? leg->addr :
+						       B2B_PORT_POOL_ANY;
 	uint16_t port;
 	int ret;
 
 	if (ey->local.port && (ey->local_rtcp || !pair))
 		return 0;
-	ret = b2b_ports_alloc(leg->ports, pair, &port);
+	ret = b2b_port_pool_alloc(leg->ports, &addr, pair, &port);
 	if (ret)
 		return fail(rw, ret, "no media port left in realm %s",
 			    leg->realm->name);
-	endpoint(&ey->local, &leg->realm->media_addr, port);
+	leg->addr = addr;
+	endpoint(&ey->local, &leg->realm->media_addrs[addr], port);
 	ey->local_rtcp = pair ? (uint16_t)(port + 1) : 0;
 	return 0;
 }
 
-/* stream @s gets port 0 on both legs: no ports, no keys */
-static void stream_off(sdp_media_t *m, struct b2b_sdp_stream *s)
+/* stream @i is no MSRP stream (any more): its MSRP ends go */
+static void msrp_drop(struct rw *rw, unsigned i)
 {
+	free(rw->st->msrp[i]);
+	rw->st->msrp[i] = NULL;
+}
+
+/* stream @i gets port 0 on both legs: no ports, no keys */
+static void stream_off(struct rw *rw, sdp_media_t *m, unsigned i)
+{
+	struct b2b_sdp_stream *s = &rw->st->stream[i];
+
 	end_clear(&s->end[0]);
 	end_clear(&s->end[1]);
+	msrp_drop(rw, i);
 	s->kind = B2B_SDP_NONE;
 	s->mux = false;
 	m->m_port = 0;
@@ -505,7 +617,6 @@ static int rtp_stream(struct rw *rw, sdp_media_t *m, struct b2b_sdp_stream *s,
 		      bool savp, bool avpf)
 {
 	struct b2b_sdp_end *ex = &s->end[rw->from], *ey = &s->end[rw->to];
-	const struct cfg_realm *r = rw->st->leg[rw->to].realm;
 	bool out_savp, out_avpf, had_rtcp;
 	int ret;
 
@@ -526,11 +637,12 @@ static int rtp_stream(struct rw *rw, sdp_media_t *m, struct b2b_sdp_stream *s,
 	if (!s->mux)
 		attrs_remove(&m->m_attributes, "rtcp-mux");
 	if (had_rtcp && ey->local_rtcp) {
+		const struct b2b_sdp_leg *leg = &rw->st->leg[rw->to];
+		const struct cfg_ip *ip = &leg->realm->media_addrs[leg->addr];
 		char v[16 + INET6_ADDRSTRLEN];
 
 		snprintf(v, sizeof(v), "%u IN %s %s", ey->local_rtcp,
-			 r->media_addr.af == AF_INET ? "IP4" : "IP6",
-			 r->media_addr.text);
+			 ip->af == AF_INET ? "IP4" : "IP6", ip->text);
 		ret = attr_add(rw, &m->m_attributes, "rtcp", v);
 	}
 	if (rw->type == B2B_SDP_ANSWER && out_savp && !ret)
@@ -555,26 +667,32 @@ static bool msrp_relayed(const struct rw *rw, const sdp_media_t *m)
 		b2b_msrp_realm_tls(rw->st->leg[rw->from].realm));
 }
 
-/* an MSRP stream: the sender's path taken, the SBC's given (msrp_sdp.h) */
-static int msrp_stream(struct rw *rw, sdp_media_t *m,
-		       struct b2b_sdp_stream *s)
+/* MSRP stream @i: the sender's path taken, the SBC's given (msrp_sdp.h) */
+static int msrp_stream(struct rw *rw, sdp_media_t *m, unsigned i)
 {
-	struct b2b_sdp_end *ex = &s->end[rw->from], *ey = &s->end[rw->to];
+	struct b2b_sdp_stream *s = &rw->st->stream[i];
+	struct b2b_sdp_msrp *ms;
 	int ret;
 
 	if (s->kind != B2B_SDP_MSRP) {
 		/* release_diff() frees what the ends held before */
 		end_clear(&s->end[0]);
 		end_clear(&s->end[1]);
+		msrp_drop(rw, i);
+		rw->st->msrp[i] = calloc(1, sizeof(*rw->st->msrp[i]));
+		if (!rw->st->msrp[i])
+			return fail(rw, -ENOMEM, "out of memory");
 		s->kind = B2B_SDP_MSRP;
 		s->mux = false;
 	}
-	ret = b2b_msrp_take(&ex->msrp, m, rw->err, rw->errlen);
+	ms = rw->st->msrp[i];
+	ret = b2b_msrp_take(&ms->end[rw->from], m, rw->err, rw->errlen);
 	if (ret)
 		return ret;
 	m->m_connections = NULL;
 	attrs_filter(rw, &m->m_attributes);
-	return b2b_msrp_give(&ey->msrp, &ex->msrp, m, rw->st->leg[rw->to].realm,
+	return b2b_msrp_give(&ms->end[rw->to], &ms->end[rw->from], m,
+			     rw->st->leg[rw->to].realm,
 			     rw->type == B2B_SDP_ANSWER, rw->home, rw->err,
 			     rw->errlen);
 }
@@ -604,17 +722,18 @@ static int stream(struct rw *rw, sdp_media_t *m, unsigned i)
 		kind = B2B_SDP_NONE;
 	if (kind == B2B_SDP_NONE) {
 		m->m_connections = NULL;
-		stream_off(m, s);
+		stream_off(rw, m, i);
 		attrs_filter(rw, &m->m_attributes);
 		return 0;
 	}
 	if (kind == B2B_SDP_MSRP)
-		return msrp_stream(rw, m, s);
+		return msrp_stream(rw, m, i);
 	if (kind != s->kind) {
 		for (int e = 0; e < 2; e++) {
 			b2b_sdes_clear(&s->end[e].peer_key);
 			b2b_sdes_clear(&s->end[e].our_key);
 		}
+		msrp_drop(rw, i);
 		s->kind = kind;
 	}
 	if (kind == B2B_SDP_RTP && rw->type == B2B_SDP_OFFER)
@@ -648,7 +767,8 @@ static void addr_note(struct rw *rw, const sdp_connection_t *c)
 /* session level: o=, c=, no k=, attributes filtered */
 static int session(struct rw *rw)
 {
-	const struct cfg_realm *r = rw->st->leg[rw->to].realm;
+	const struct b2b_sdp_leg *leg = &rw->st->leg[rw->to];
+	const struct cfg_ip *ip = &leg->realm->media_addrs[leg->addr];
 	struct b2b_sdp_origin *org = &rw->st->origin[rw->to];
 	sdp_session_t *sess = rw->sess;
 	sdp_connection_t *c = su_zalloc(rw->home, sizeof(*c));
@@ -658,9 +778,8 @@ static int session(struct rw *rw)
 		return fail(rw, -ENOMEM, "out of memory");
 	c->c_size = sizeof(*c);
 	c->c_nettype = sdp_net_in;
-	c->c_addrtype = r->media_addr.af == AF_INET ? sdp_addr_ip4 :
-						     sdp_addr_ip6;
-	c->c_address = r->media_addr.text;
+	c->c_addrtype = ip->af == AF_INET ? sdp_addr_ip4 : sdp_addr_ip6;
+	c->c_address = ip->text;
 	o->o_size = sizeof(*o);
 	o->o_username = "-";
 	o->o_id = org->set ? org->id : sess->sdp_origin->o_id;
@@ -733,9 +852,9 @@ static int print(struct rw *rw, su_home_t *home, char **out)
 	return 0;
 }
 
-/* parse, rewrite every stream and the session, print */
-static int rewrite(struct rw *rw, const char *body, size_t len,
-		   su_home_t *home, char **out)
+/* parse, copy @st, rewrite every stream and the session, print */
+static int rewrite(struct rw *rw, const struct b2b_sdp_state *st,
+		   const char *body, size_t len, su_home_t *home, char **out)
 {
 	sdp_parser_t *p;
 	unsigned n = 0, i = 0;
@@ -757,21 +876,23 @@ static int rewrite(struct rw *rw, const char *body, size_t len,
 	if (n > B2B_SDP_MAX_STREAMS)
 		ret = fail(rw, -E2BIG, "%u m= lines, at most %u", n,
 			   B2B_SDP_MAX_STREAMS);
-	else if (rw->type == B2B_SDP_ANSWER && n != rw->st->n_streams)
+	else if (rw->type == B2B_SDP_ANSWER && n != st->n_streams)
 		ret = fail(rw, -EPROTO, "answer has %u m= lines, offer %u", n,
-			   rw->st->n_streams);
-	else if (n < rw->st->n_streams)
+			   st->n_streams);
+	else if (n < st->n_streams)
 		ret = fail(rw, -EPROTO, "offer removes m= lines (%u, was %u)",
-			   n, rw->st->n_streams);
+			   n, st->n_streams);
 	else if (!rw->sess->sdp_origin)
 		ret = fail(rw, -EBADMSG, "no o= line");
+	else if (state_copy(&rw->copy, st, n))
+		ret = fail(rw, -ENOMEM, "out of memory");
 	if (!ret) {
+		rw->st = &rw->copy;
 		if (rw->sess->sdp_origin->o_address)
 			addr_note(rw, rw->sess->sdp_origin->o_address);
 		addr_note(rw, rw->sess->sdp_connection);
 		for (sdp_media_t *m = rw->sess->sdp_media; m; m = m->m_next)
 			addr_note(rw, m->m_connections);
-		rw->st->n_streams = n;
 	}
 	for (sdp_media_t *m = rw->sess->sdp_media; m && !ret; m = m->m_next)
 		ret = stream(rw, m, i++);
@@ -806,25 +927,23 @@ int b2b_sdp_rewrite(struct b2b_sdp_state *st, enum b2b_sdp_side from,
 			    len, B2B_SDP_BODY_MAX);
 	if (type == B2B_SDP_ANSWER && st->offerer != rw.to)
 		return fail(&rw, -EPROTO, "answer without an offer");
-	rw.st = malloc(sizeof(*st));
 	rw.home = su_home_new(sizeof(su_home_t));
-	if (!rw.st || !rw.home) {
+	if (!rw.home)
 		ret = fail(&rw, -ENOMEM, "out of memory");
+	else
+		ret = rewrite(&rw, st, body, len, home, out);
+	if (ret) {
+		/* the copy's streams, if it was made */
+		release_diff(&rw.copy, st);
+		streams_free(&rw.copy);
 	} else {
-		memcpy(rw.st, st, sizeof(*st));
-		ret = rewrite(&rw, body, len, home, out);
-	}
-	if (ret && rw.st) {
-		release_diff(rw.st, st);
-	} else if (!ret) {
 		if (type == B2B_SDP_OFFER)
-			rw.st->offerer = from;
-		release_diff(st, rw.st);
-		memcpy(st, rw.st, sizeof(*st));
+			rw.copy.offerer = from;
+		release_diff(st, &rw.copy);
+		streams_free(st);
+		*st = rw.copy;
 	}
-	if (rw.st)
-		OPENSSL_cleanse(rw.st, sizeof(*st));
-	free(rw.st);
+	OPENSSL_cleanse(&rw.copy, sizeof(rw.copy));
 	su_home_unref(rw.home);
 	return ret;
 }
@@ -862,8 +981,9 @@ int b2b_sdp_flows(const struct b2b_sdp_state *st, unsigned i,
 		return 0;
 	s = &st->stream[i];
 	if (s->kind == B2B_SDP_MSRP)
-		return b2b_msrp_flow(&s->end[B2B_SDP_A].msrp, &out[0]) &&
-		       b2b_msrp_flow(&s->end[B2B_SDP_B].msrp, &out[1]) ? 2 : 0;
+		return b2b_msrp_flow(&st->msrp[i]->end[B2B_SDP_A], &out[0]) &&
+		       b2b_msrp_flow(&st->msrp[i]->end[B2B_SDP_B], &out[1]) ?
+			       2 : 0;
 	if (s->kind != B2B_SDP_RTP)
 		return 0;
 	for (int e = 0; e < 2; e++) {

@@ -9,10 +9,10 @@
  *
  * Toward the leg the body goes to ("to"), for the realm of that leg:
  *  - o=: username "-", the session id of the first body sent to that leg,
- *    the address of the realm's media_addr; the version starts at the
+ *    the leg's media address (struct b2b_sdp_leg); the version starts at the
  *    first body's and goes up by one whenever the body sent to that leg
  *    changes, never otherwise (RFC 3264 section 8);
- *  - one session-level c= with media_addr, no media-level c=;
+ *  - one session-level c= with the leg's media address, no media-level c=;
  *  - each RTP or UDPTL m= port is the SBC's port in the realm's range:
  *    a pair (RTCP = RTP + 1) for RTP, one port for UDPTL and for RTP in
  *    an answer that accepts rtcp-mux (RFC 5761); an offer always gets a
@@ -75,7 +75,8 @@
  *   -EAFNOSUPPORT  an address family other than the realm's        488
  *   -EPROTO    offer/answer broken: answer without an offer, other
  *              number of m= lines, answer with a tag not offered  488
- *   -ENOSPC    the realm's media ports are exhausted               503
+ *   -ENOSPC    the realm's media ports are exhausted (on the leg's
+ *              address, or on every address for its first port)    503
  *   -ENOMEM                                                        500
  * On error the state is as it was before the call and no port changed.
  *
@@ -129,10 +130,18 @@ enum b2b_sdp_dir {
 	B2B_SDP_SENDRECV = 3,
 };
 
-/* What the SBC needs of one leg. */
+/*
+ * What the SBC needs of one leg.  Its media address is one of the
+ * realm's: the first port the leg takes while it holds none chooses it
+ * (b2b_port_pool_alloc(), the address with the most free ports), its other
+ * ports are taken there, and its c= and o= name it; before its first port
+ * it is the one the caller gave (0: the realm's first).
+ */
 struct b2b_sdp_leg {
-	const struct cfg_realm *realm;	/* media_addr, srtp policy */
-	struct b2b_ports *ports;	/* the realm's port allocator */
+	const struct cfg_realm *realm;	/* media_addrs, srtp policy */
+	struct b2b_port_pool *ports;	/* the realm's allocators */
+	uint32_t addr;			/* index into realm->media_addrs and
+					 * ports; set by the rewriter */
 };
 
 /* One leg's side of a stream: its peer, and the SBC's end toward it. */
@@ -146,19 +155,29 @@ struct b2b_sdp_end {
 	bool hold;			/* dir is not sendrecv */
 	bool avpf;			/* RTP/AVPF or RTP/SAVPF */
 	/* the SBC toward this leg */
-	struct ft_endpoint local;	/* media_addr and RTP port; port 0: none */
+	struct ft_endpoint local;	/* media address and RTP port; port 0:
+					 * none */
 	uint16_t local_rtcp;		/* RTCP port of a pair, 0 for one port */
 	struct b2b_sdes our_key;	/* what the SBC sends with: srtp_out */
 	struct b2b_sdes offered[B2B_SDP_OFFERED];	/* in the pending offer */
 	unsigned n_offered;
 	bool rekey;			/* the peer changed its key */
-	struct b2b_msrp_end msrp;	/* kind B2B_SDP_MSRP (no ports) */
 };
 
+/*
+ * A stream is plain data (no pointers), so a dialog record can keep it as
+ * it is (media_saved.h); an MSRP stream's ends live beside it in
+ * struct b2b_sdp_msrp, as most calls never have one.
+ */
 struct b2b_sdp_stream {
 	enum b2b_sdp_kind kind;
 	bool mux;			/* rtcp-mux offered, then agreed */
 	struct b2b_sdp_end end[2];	/* by enum b2b_sdp_side */
+};
+
+/* The two ends of an MSRP stream (no ports), by enum b2b_sdp_side. */
+struct b2b_sdp_msrp {
+	struct b2b_msrp_end end[2];
 };
 
 /* The SBC's o= toward one leg. */
@@ -169,11 +188,18 @@ struct b2b_sdp_origin {
 	uint64_t hash;			/* of the last body sent, o= aside */
 };
 
+/*
+ * The streams are allocated as the m= lines come (most calls have one),
+ * not B2B_SDP_MAX_STREAMS of them per call: a call holds this for as
+ * long as it is up, so its size is memory per call.
+ */
 struct b2b_sdp_state {
 	struct b2b_sdp_leg leg[2];
 	int offerer;			/* side of the last offer, -1 none */
 	unsigned n_streams;
-	struct b2b_sdp_stream stream[B2B_SDP_MAX_STREAMS];
+	struct b2b_sdp_stream *stream;	/* n_streams of them; NULL for none */
+	struct b2b_sdp_msrp **msrp;	/* n_streams: stream i's MSRP ends
+					 * while its kind is MSRP, else NULL */
 	struct b2b_sdp_origin origin[2];
 };
 
@@ -201,6 +227,17 @@ void b2b_sdp_state_free(struct b2b_sdp_state *st);
  */
 int b2b_sdp_leg_set(struct b2b_sdp_state *st, enum b2b_sdp_side side,
 		    const struct b2b_sdp_leg *leg);
+
+/**
+ * b2b_sdp_streams_adopt - the streams of a saved state (media_saved.h)
+ * into @st, which has none yet; their ports are the caller's to reserve
+ * @n: how many, at most B2B_SDP_MAX_STREAMS
+ *
+ * @return 0, -EINVAL when @st has streams or @n is too large, -ENOTSUP for
+ * an MSRP stream (its relay session does not outlive sbcd), -ENOMEM.
+ */
+int b2b_sdp_streams_adopt(struct b2b_sdp_state *st,
+			  const struct b2b_sdp_stream *s, unsigned n);
 
 /**
  * b2b_sdp_rewrite - rewrite a body received on leg @from for the other leg

@@ -19,6 +19,7 @@
 static json_t *realm_json(const struct cfg_realm *r)
 {
 	json_t *sip = json_array();
+	json_t *media = json_array();
 	char ports[16];
 
 	for (unsigned i = 0; i < r->n_listen; i++) {
@@ -29,11 +30,16 @@ static json_t *realm_json(const struct cfg_realm *r)
 			cfg_transport_name(l->transport), l->addr.text,
 			l->port));
 	}
+	for (unsigned i = 0; i < r->n_media_addrs; i++)
+		json_array_append_new(media,
+				      json_string(r->media_addrs[i].text));
 	snprintf(ports, sizeof(ports), "%u-%u", r->media_port_min,
 		 r->media_port_max);
-	return json_pack("{s:s, s:o, s:s, s:s, s:s}", "name", r->name,
-			 "sip", sip, "media_address", r->media_addr.text,
-			 "media_ports", ports, "srtp", cfg_srtp_name(r->srtp));
+	/* media_address: the first, as before there could be several */
+	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:s}", "name", r->name,
+			 "sip", sip, "media_address", r->media_addrs[0].text,
+			 "media_addresses", media, "media_ports", ports,
+			 "srtp", cfg_srtp_name(r->srtp));
 }
 
 /* Record counts per store database; a failing count is reported, not fatal. */

@@ -170,10 +170,11 @@ int b2b_subscriber_targets(struct b2b_call *call, sip_t const *sip)
 	if (!call->targets)
 		return -ENOMEM;
 	memcpy(call->targets, t, n * sizeof(*t));
+	if (b2b_call_gateways(call, n) < 0)
+		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++)
 		snprintf(call->gateways[i], sizeof(call->gateways[i]), "%s",
 			 t[i].hop);
-	call->n_gateways = n;
 	snprintf(call->number, sizeof(call->number), "%s", ru->url_user);
 	log_info("call %s: to subscriber %s, %u contact(s)", call->id,
 		 t[0].aor, n);

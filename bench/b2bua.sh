@@ -12,7 +12,9 @@
 #      alive and answered every call, and sipp kept up with R.
 #   2. concurrent calls: sbcd restarted (a clean heap for the memory
 #      figure), CONC_CALLS long calls ramped in at the best rate; the peak
-#      of sbcd's calls_active and sbcd's VmRSS at that peak.
+#      of sbcd's calls_active, sbcd's VmRSS at that peak and, once the
+#      last call has been up longer than Sofia-SIP keeps a transaction
+#      (64*T1, 32 s), its VmRSS for the calls that are up (steady state).
 #
 # usage: bench/b2bua.sh [BUILD_DIR]   (root: namespaces; `make bench-b2bua`)
 # Knobs (environment): LAB_PREFIX, CPS_STEPS, CPS_STEP_S, CPS_BUDGET_S,
@@ -33,7 +35,11 @@ CPS_STEP_S=${CPS_STEP_S:-20}
 CPS_BUDGET_S=${CPS_BUDGET_S:-240}	# no step starts past this
 CONC_CALLS=${CONC_CALLS:-50000}
 CONC_RATE=${CONC_RATE:-}		# default: the best cps found, at most 2000
-CONC_HOLD_S=${CONC_HOLD_S:-10}		# all calls up this long at the peak
+CONC_HOLD_S=${CONC_HOLD_S:-45}		# all calls up this long at the peak
+# Completed transactions stay TXN_S (64*T1) after a call's set-up, for
+# retransmissions (RFC 6026): the steady-state figure is taken once the
+# last call has been up this long, plus a few seconds.
+TXN_S=32
 # The store on disk as in production (every CDR is committed with an
 # fsync); STORE_DIR=/dev/shm shows what the fsyncs cost.  The store is a
 # new directory inside it, removed at the end.
@@ -64,6 +70,8 @@ cleanup() {
 		wait "$pid" 2>/dev/null || true	# reaped quietly
 	done
 	"$LAB" down
+	# sbcd created the flow table (no dataplane here): 100 MiB for 50,000
+	rm -f "/dev/shm/sbc_flows_bench_$$"
 	if [ -n "${KEEP_WORK:-}" ]; then
 		say "logs kept in $WORK"
 	else
@@ -74,12 +82,26 @@ trap cleanup EXIT
 
 # The shipped configuration with private paths (as tests/integration/lib.sh)
 # and the limits out of the way: the bench measures sbcd, not its policy.
-# Media is not part of this bench, so no RTP timeout, and the realms' media
-# port ranges as wide as they may be (ranges may not overlap, so about
-# 16,000 calls with RTP/RTCP pairs per realm: sbcd answers 503 when they
-# run out, which caps the concurrent calls); warn keeps the log
+# Media is not part of this bench, so no RTP timeout; each realm gets the
+# whole port range 1024-65535 on as many media addresses as CONC_CALLS
+# needs (32,256 RTP/RTCP pairs, one per call and realm, on each: sbcd
+# answers 503 once all are full), on the lab's subnets, where the
+# dataplane would answer ARP for them, and a flow table with room for
+# four flows per call; warn keeps the log
 # (a file, sbcd runs in the foreground) to what goes wrong.
 write_conf() {
+	local n k access carrier flows=65536
+	n=$(((CONC_CALLS + 32255) / 32256))
+	[ "$n" -ge 1 ] && [ "$n" -le 16 ] || die "CONC_CALLS $CONC_CALLS needs $n media addresses per realm (1-16)"
+	# the lab's .2, then .20 on: clear of its SIP (.1) and peer (.10, .11) hosts
+	access='"10.10.1.2"' carrier='"10.10.2.2"'
+	for k in $(seq 1 $((n - 1))); do
+		access="$access, \"10.10.1.$((19 + k))\""
+		carrier="$carrier, \"10.10.2.$((19 + k))\""
+	done
+	while [ "$flows" -lt $((4 * CONC_CALLS)) ]; do
+		flows=$((flows * 2))
+	done
 	mkdir -p "$WORK/run"
 	STORE=$(mktemp -d "${STORE_DIR:-$WORK}/sbc-bench-store.XXXXXX")
 	sed -e "s|\"/var/lib/sbc\"|\"$STORE\"|" \
@@ -90,13 +112,17 @@ write_conf() {
 	    -e 's|max_calls = 50000;|max_calls = 100000;|' \
 	    -e 's|max_cps = 2000;|max_cps = 100000;|' \
 	    -e 's|rtp_timeout = 30;|rtp_timeout = 0;|' \
-	    -e 's|min = 20000; max = 29999;|min = 1024; max = 33279;|' \
-	    -e 's|min = 30000; max = 39999;|min = 33280; max = 65535;|' \
+	    -e "s|media_address = \"10.10.1.2\";|media_address = [ $access ];|" \
+	    -e "s|media_address = \"10.10.2.2\";|media_address = [ $carrier ];|" \
+	    -e 's|min = 20000; max = 29999;|min = 1024; max = 65535;|' \
+	    -e 's|min = 30000; max = 39999;|min = 1024; max = 65535;|' \
+	    -e "s|flow_table_size = 65536;|flow_table_size = $flows;|" \
 	    "$TOP/conf/sbc.conf" >"$CONF"
 	local want
 	for want in "$STORE" 'level = "warn"' 'max_calls = 100000' \
-		    'max_cps = 100000' 'rtp_timeout = 0' 'max = 33279' \
-		    'max = 65535'; do
+		    'max_cps = 100000' 'rtp_timeout = 0' \
+		    "media_address = [ $access ]" "media_address = [ $carrier ]" \
+		    "flow_table_size = $flows" 'min = 1024; max = 65535'; do
 		grep -qF "$want" "$CONF" || die "conf/sbc.conf changed: no '$want' after the edit"
 	done
 }
@@ -138,6 +164,11 @@ sbcd_stop() {
 }
 
 sbcd_alive() { kill -0 "$SBCD_PID" 2>/dev/null; }
+
+# heap_kib: what sbcd's heap holds now (`show memory`), KiB.
+heap_kib() {
+	ctl --json show memory | grep -o '"heap_in_use_kib": *[0-9]*' | grep -o '[0-9]*$'
+}
 
 # rss_kib FIELD: VmRSS or RssAnon of sbcd, KiB.
 rss_kib() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$SBCD_PID/status"; }
@@ -290,26 +321,39 @@ cps_search() {
 concurrent() {
 	local rate=$1 n=$CONC_CALLS ramp hold_ms rc_uac=0 rc_uas=0
 	local base base_anon active peak=0 peak_rss=0 peak_anon=0 rss anon
-	local fail_uac fail_uas end
+	local fail_uac fail_uas end rise steady=0 steady_rss=0 steady_anon=0
+	local base_heap steady_heap=0
 	ramp=$(((n + rate - 1) / rate))
 	hold_ms=$(((ramp + CONC_HOLD_S) * 1000))
 	base=$(rss_kib VmRSS)
 	base_anon=$(rss_kib RssAnon)
+	base_heap=$(heap_kib)
 	uas_start conc $((2 * ramp + CONC_HOLD_S + 60))
 	uac_start conc "$n" "$rate" "$hold_ms" $((2 * ramp + CONC_HOLD_S + 50))
 	say "concurrent: $n calls at $rate cps, each held $((hold_ms / 1000)) s"
 	# Sample once a second until every call is up and has been for a while;
-	# calls then end at the rate they came in.
+	# calls then end at the rate they came in.  The steady state is one
+	# sample TXN_S + 3 s after the last call came up (the calls_active
+	# count last rose), while none has ended yet.
 	end=$(($(now) + ramp + CONC_HOLD_S + 5))
+	rise=$(now)
 	while [ "$(now)" -lt "$end" ] && sbcd_alive; do
 		active=$(sip_stat calls_active || echo 0)
 		rss=$(rss_kib VmRSS)
 		anon=$(rss_kib RssAnon)
 		if [ "${active:-0}" -gt "$peak" ]; then
 			peak=$active
+			rise=$(now)
 		fi
 		[ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
 		[ "$anon" -gt "$peak_anon" ] && peak_anon=$anon
+		if [ "$steady" = 0 ] && [ "$(now)" -ge $((rise + TXN_S + 3)) ] &&
+		   [ "${active:-0}" -eq "$peak" ] && [ "$peak" -gt 0 ]; then
+			steady=$active
+			steady_rss=$rss
+			steady_anon=$anon
+			steady_heap=$(heap_kib)
+		fi
 		sleep 1
 	done
 	sipp_wait "$UAC_PID" $((ramp + 30)) || rc_uac=$?
@@ -323,8 +367,17 @@ concurrent() {
 	CONC_PEAK=$peak
 	CONC_FAILED=$(( ${fail_uac:-0} + ${fail_uas:-0} ))
 	if [ "$peak" -gt 0 ]; then
-		RSS_PER_CALL=$(echo "scale=1; ($peak_rss - $base) / $peak" | bc)
-		ANON_PER_CALL=$(echo "scale=1; ($peak_anon - $base_anon) / $peak" | bc)
+		PEAK_RSS_PER_CALL=$(echo "scale=1; ($peak_rss - $base) / $peak" | bc)
+		PEAK_ANON_PER_CALL=$(echo "scale=1; ($peak_anon - $base_anon) / $peak" | bc)
+	fi
+	if [ "$steady" -gt 0 ]; then
+		say "concurrent: steady state $steady calls, VmRSS $steady_rss KiB (anon $steady_anon)," \
+		    "heap in use $base_heap -> $steady_heap KiB"
+		RSS_PER_CALL=$(echo "scale=1; ($steady_rss - $base) / $steady" | bc)
+		ANON_PER_CALL=$(echo "scale=1; ($steady_anon - $base_anon) / $steady" | bc)
+		HEAP_PER_CALL=$(echo "scale=1; ($steady_heap - $base_heap) / $steady" | bc)
+	else
+		say "concurrent: no steady state: calls not all up for $((TXN_S + 3)) s (CONC_HOLD_S)"
 	fi
 }
 
@@ -352,7 +405,8 @@ say "cps: best $CPS_BEST, first failure at ${CPS_FIRST_FAIL:-none}"
 sbcd_stop
 sbcd_start
 rate=${CONC_RATE:-$((CPS_BEST < 2000 ? CPS_BEST : 2000))}
-RSS_PER_CALL=0 ANON_PER_CALL=0
+RSS_PER_CALL=0 ANON_PER_CALL=0 PEAK_RSS_PER_CALL=0 PEAK_ANON_PER_CALL=0
+HEAP_PER_CALL=0
 concurrent "$rate"
 
 # sbcd's complaints, without their time stamps, most frequent first
@@ -362,6 +416,9 @@ echo "b2bua.cps_no_fail: $CPS_BEST"
 echo "b2bua.concurrent_calls: $CONC_PEAK"
 echo "b2bua.rss_kib_per_call: $RSS_PER_CALL"
 echo "b2bua.rss_anon_kib_per_call: $ANON_PER_CALL"
+echo "b2bua.heap_kib_per_call: $HEAP_PER_CALL"
+echo "b2bua.rss_kib_per_call_at_peak: $PEAK_RSS_PER_CALL"
+echo "b2bua.rss_anon_kib_per_call_at_peak: $PEAK_ANON_PER_CALL"
 echo "b2bua.concurrent_failed_calls: $CONC_FAILED"
 echo "b2bua.concurrent_ramp_cps: $rate"
 echo "b2bua.cps_first_fail: $CPS_FIRST_FAIL"

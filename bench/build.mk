@@ -8,7 +8,9 @@ $(BUILD)/bench/srtp_bench: bench/srtp_bench.c dataplane/srtp.c
 		-o $@ $^ $(call pc_cflags,libsrtp2) $(call pc_libs,libsrtp2)
 
 # SRTP through dataplane/srtp.c, then the forwarding loop of sbc-dataplane
-# against dpdk-testpmd 5tswap on the same ports (bench/dataplane_bench.py).
+# against dpdk-testpmd 5tswap on the same ports (bench/dataplane_bench.py;
+# on hugepages it reserves and mounts itself when run as root, else
+# --no-huge).
 .PHONY: bench-dataplane
 bench-dataplane: $(BUILD)/bench/srtp_bench $(BUILD)/sbc-dataplane \
 		$(BUILD)/tests/tools/ft_put

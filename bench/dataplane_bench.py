@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
 """Forwarding benchmark: sbc-dataplane's relay against dpdk-testpmd 5tswap.
 
-usage: bench/dataplane_bench.py BUILD    (make bench-dataplane runs it)
+usage: bench/dataplane_bench.py BUILD [--no-huge]   (make bench-dataplane)
 
 Both programs run on the same two ports, one after the other, with the main
-lcore on core 0 and one forwarding lcore on core 1 (--no-huge, no NIC):
+lcore on core 0 and one forwarding lcore on core 1, no NIC.  Memory: run as
+root where 2 MiB pages can be reserved, the bench raises vm.nr_hugepages
+by what the largest run needs, mounts hugetlbfs in its work directory and
+runs both programs on it (--huge-dir, no --no-huge), with the flow table
+a file on that mount (paths.flow_table = "/MOUNT/flows-N"); at the end it
+unmounts and gives the pages back.  Otherwise, or with --no-huge, both run
+with --no-huge and the table in /dev/shm, as a lab does.  It prints
+dataplane.hugepages: 1 or 0 to say which.
 
   in   net_pcap0,rx_pcap=flows-N.pcap,infinite_rx=1
        pre-built RTP frames (172-byte RTP in UDP/IPv4, 214-byte frames),
@@ -19,13 +26,15 @@ sbc-dataplane relays every frame of "in" out of "out" through flows written
 beforehand with ft_put bulk (plain RTP, no latching, no SRTP): 1,000 flows,
 then 1,000,000 in a table of 2^20.  The capture visits its flows in a random
 order, so hardware prefetchers cannot walk the flow state in slot order.
-With 1,000,000 flows it holds one frame for each of 262,144 of them picked
-at random: net_pcap keeps the whole capture in mbufs, and populating a pool
-of a million 4 KiB pages (no hugepages) takes this VM tens of seconds; the
-state those flows touch per packet (hash buckets and keys, flow, counters:
-about 70 MiB over 64K pages) is as far out of cache and TLB reach as a
-million's.  testpmd 5tswap forwards "in" to "out" (swapping MACs, addresses
-and ports) with the same captures.
+net_pcap keeps the whole capture in mbufs of the port's pool (its infinite
+rx refuses to start unless the pool holds every frame, plus what rx
+bursts take).  On hugepages the 1,000,000-flow capture holds one frame
+for every flow.  Without them it holds one for each of 262,144 flows
+picked at random, because populating a pool of a million 4 KiB pages takes
+this VM tens of seconds; the state those flows touch per packet (hash
+buckets and keys, flow, counters: about 70 MiB over 64K pages) is as far
+out of cache and TLB reach as a million's.  testpmd 5tswap forwards "in"
+to "out" (swapping MACs, addresses and ports) with the same captures.
 
 Rates are forwarded packets per 1-s window after a warm-up: the
 dataplane's dp_fwd_packets read over its telemetry socket, testpmd's
@@ -42,11 +51,12 @@ the run prints what the relay adds per packet over testpmd on the same
 capture, at both sizes: the source cancels out, 5tswap's own small work
 stays in.
 
-Prints dataplane.relay_mpps_per_core, dataplane.relay_1m_flows_mpps_per_core,
-dataplane.testpmd_5tswap_mpps, dataplane.relay_vs_testpmd,
-dataplane.relay_1m_vs_1k, dataplane.testpmd_5tswap_1m_capture_mpps,
-dataplane.relay_ns_over_testpmd and dataplane.relay_1m_flows_ns_over_testpmd;
-about 100 s in all.  See bench/README.md.
+Prints dataplane.hugepages, dataplane.relay_mpps_per_core,
+dataplane.relay_1m_flows_mpps_per_core, dataplane.testpmd_5tswap_mpps,
+dataplane.relay_vs_testpmd, dataplane.relay_1m_vs_1k,
+dataplane.testpmd_5tswap_1m_capture_mpps, dataplane.relay_ns_over_testpmd
+and dataplane.relay_1m_flows_ns_over_testpmd; about 100 s in all.  See
+bench/README.md.
 """
 import json
 import os
@@ -67,7 +77,11 @@ sys.path.insert(0, os.path.join(TOP, "tests", "tools"))
 from pcapkit import PCAP_MAGIC, ip4, mac  # noqa: E402
 
 WARMUP_S = 1.5
-ACTIVE_1M = 262144
+ACTIVE_1M_NO_HUGE = 262144
+MBUF_SPARE = 32767          # mbufs beyond the capture's, for rx bursts
+HUGE_PAGE = 2 << 20
+NR_HUGEPAGES = "/proc/sys/vm/nr_hugepages"
+FREE_HUGEPAGES = "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 MEASURE_S = 4
 ROUNDS = 2
 START_TIMEOUT_S = 60
@@ -149,6 +163,97 @@ def write_arp_pcap(path):
             f.write(frame)
 
 
+def read_int(path):
+    with open(path) as f:
+        return int(f.read().split()[0])
+
+
+def write_int(path, v):
+    with open(path, "w") as f:
+        f.write("%d\n" % v)
+
+
+def table_bytes(capacity):
+    """The flow table's size, as dataplane/ft.c lays it out: header (4 +
+    128 lanes of 64 bytes), notice ring, 384-byte entries."""
+    ring_end = 64 * (4 + 128) + 8 * capacity
+    return (ring_end + 63) // 64 * 64 + 384 * capacity
+
+
+def table_capacity(n_flows):
+    return max(1024, 1 << (n_flows - 1).bit_length())
+
+
+def huge_pages_for(n_flows, n_active):
+    """2 MiB pages one run needs at most: the flow table file, the mbuf
+    pool (2,176-byte buffers, their headers and the mempool's, about
+    2.5 KiB each), the flow index and the flows' local state, and the
+    EAL's own (rings, descriptors, telemetry); a tenth more to spare."""
+    need = table_bytes(table_capacity(n_flows)) + \
+        (n_active + MBUF_SPARE) * 2560 + n_flows * 512 + (256 << 20)
+    return need * 11 // 10 // HUGE_PAGE + 1
+
+
+class Hugepages:
+    """2 MiB pages for the run and a hugetlbfs mount in @work to put them
+    on: start() says whether it worked, close() unmounts and gives back
+    what start() added to vm.nr_hugepages (whatever others did since)."""
+
+    def __init__(self, work):
+        self.mnt = os.path.join(work, "huge")
+        self.mounted = False
+        self.added = 0
+
+    def start(self, pages):
+        if os.geteuid() != 0:
+            return "not root"
+        try:
+            old = read_int(NR_HUGEPAGES)
+            short = pages - read_int(FREE_HUGEPAGES)
+            if short > 0:
+                write_int(NR_HUGEPAGES, old + short)
+                self.added = read_int(NR_HUGEPAGES) - old
+                if read_int(FREE_HUGEPAGES) < pages:
+                    # fragmented memory: compact it and ask once more
+                    write_int("/proc/sys/vm/compact_memory", 1)
+                    write_int(NR_HUGEPAGES, old + short)
+                    self.added = read_int(NR_HUGEPAGES) - old
+            free = read_int(FREE_HUGEPAGES)
+        except OSError as e:
+            return "vm.nr_hugepages: %s" % e
+        if free < pages:
+            return "%d of %d 2 MiB pages free" % (free, pages)
+        os.mkdir(self.mnt, 0o700)
+        r = subprocess.run(["mount", "-t", "hugetlbfs", "-o",
+                            "pagesize=2M,mode=0700", "nodev", self.mnt],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            return "mount hugetlbfs: " + r.stdout.decode().strip()
+        self.mounted = True
+        return None
+
+    def close(self):
+        if self.mounted:
+            # lazily if a program that maps it has not exited yet
+            if subprocess.run(["umount", self.mnt]).returncode != 0:
+                subprocess.run(["umount", "-l", self.mnt])
+            self.mounted = False
+        if os.path.isdir(self.mnt) and not os.path.ismount(self.mnt):
+            os.rmdir(self.mnt)
+        if self.added > 0:
+            write_int(NR_HUGEPAGES,
+                      max(0, read_int(NR_HUGEPAGES) - self.added))
+            self.added = 0
+
+
+def eal_mem_args(huge, mem_mb):
+    """EAL memory options: on the mount (files unlinked once mapped, so
+    none is left holding pages), or --no-huge with @mem_mb of malloc."""
+    if huge:
+        return ["--huge-dir", huge, "--huge-unlink"]
+    return ["--no-huge", "-m", str(mem_mb)]
+
+
 def runtime_dir(prefix):
     """Where the EAL of this user puts the telemetry socket of @prefix."""
     if os.getuid() == 0:
@@ -167,19 +272,20 @@ def telemetry(path, cmd):
         return json.loads(s.recv(1 << 20).decode())[cmd]
 
 
-def conf_text(work, prefix, n_flows, table, mbufs, mem_mb):
+def conf_text(work, prefix, n_flows, table, mbufs, eal_mem):
     text = open(os.path.join(TOP, "conf", "sbc.conf")).read()
+    eal = eal_mem + ["--no-pci", "--file-prefix=" + prefix,
+                     "--log-level=lib.*:warning"]
     subs = [
         (r'store = "[^"]*";', 'store = "%s/store";' % work),
         (r'flow_table = "[^"]*";', 'flow_table = "%s";' % table),
         (r'control_socket = "[^"]*";', 'control_socket = "%s/ctl";' % work),
         (r'pid_file = "[^"]*";', 'pid_file = "%s/pid";' % work),
-        (r"eal_args = \[[^]]*\];", 'eal_args = [ "--no-huge", "-m", "%d", '
-         '"--no-pci", "--file-prefix=%s", "--log-level=lib.*:warning" ];'
-         % (mem_mb, prefix)),
+        (r"eal_args = \[[^]]*\];", "eal_args = [ %s ];" %
+         ", ".join('"%s"' % a for a in eal)),
         (r'lcores = "[^"]*";', 'lcores = "0-1";'),
         (r"flow_table_size = \d+;", "flow_table_size = %d;" %
-         max(1024, 1 << (n_flows - 1).bit_length())),
+         table_capacity(n_flows)),
         (r"mbufs = \d+;", "mbufs = %d;" % mbufs),
         (r"burst = \d+;", "burst = 32;"),
         (r"ports = \((.|\n)*?\n\t\);", """ports = (
@@ -206,20 +312,25 @@ def stop(proc):
             proc.wait()
 
 
-def relay(build, work, n_flows, n_active):
+def relay(build, work, n_flows, n_active, huge):
     """Mpps the dataplane forwards with @n_flows flows, @n_active of them
-    receiving packets: one figure per 1-s window."""
+    receiving packets: one figure per 1-s window.  @huge: the hugetlbfs
+    mount for the EAL and the flow table, or None."""
     prefix = "sbc-bench-%d-%d" % (os.getpid(), n_flows)
-    table = "sbc_bench_%d_%d" % (os.getpid(), n_flows)
+    if huge:
+        table = table_file = os.path.join(huge, "flows-%d" % n_flows)
+    else:
+        table = "sbc_bench_%d_%d" % (os.getpid(), n_flows)
+        table_file = "/dev/shm/" + table
     # the replayed capture holds one mbuf per frame
-    mbufs = n_active + 32767
+    mbufs = n_active + MBUF_SPARE
     conf = os.path.join(work, "relay-%d.conf" % n_flows)
     log = os.path.join(work, "relay-%d.log" % n_flows)
     write_flows_pcap(os.path.join(work, "flows-%d.pcap" % n_flows),
                      random.Random(n_flows).sample(range(n_flows), n_active))
     with open(conf, "w") as f:
-        f.write(conf_text(work, prefix, n_flows, table, mbufs,
-                          1024 + mbufs * 4096 // (1 << 20) + n_flows // 1024))
+        f.write(conf_text(work, prefix, n_flows, table, mbufs, eal_mem_args(
+            huge, 1024 + mbufs * 4096 // (1 << 20) + n_flows // 1024)))
     proc = None
     try:
         subprocess.run([os.path.join(build, "tests/tools/ft_put"), "-c", conf,
@@ -246,7 +357,7 @@ def relay(build, work, n_flows, n_active):
         if proc:
             stop(proc)
         try:
-            os.unlink("/dev/shm/" + table)
+            os.unlink(table_file)
         except FileNotFoundError:
             pass
         # the EAL leaves its runtime directory behind
@@ -261,13 +372,13 @@ def relay(build, work, n_flows, n_active):
             for (ta, a), (tb, b) in zip(samples, samples[1:])]
 
 
-def testpmd(work, n_flows, n_active):
+def testpmd(work, n_flows, n_active, huge):
     """Mpps of dpdk-testpmd 5tswap on the same ports and the capture of the
     relay's @n_flows run (@n_active frames): one figure per 1-s period."""
-    mbufs = max(16384, n_active + 32767)
+    mbufs = max(16384, n_active + MBUF_SPARE)
     prefix = "sbc-bench-tp-%d" % os.getpid()
-    cmd = ["dpdk-testpmd", "--no-huge", "-m",
-           str(1024 + mbufs * 4096 // (1 << 20)), "--no-pci", "-l", "0,1",
+    cmd = ["dpdk-testpmd"] + eal_mem_args(
+        huge, 1024 + mbufs * 4096 // (1 << 20)) + ["--no-pci", "-l", "0,1",
            "--file-prefix=" + prefix,
            "--log-level=lib.*:warning",
            "--vdev", "net_pcap0,rx_pcap=%s/flows-%d.pcap,infinite_rx=1" %
@@ -317,23 +428,41 @@ def testpmd(work, n_flows, n_active):
     return [v / 1e6 for v in pps[int(WARMUP_S) + 1:]]
 
 
+def sigterm(_signum, _frame):
+    # SystemExit runs the finally clauses: pages given back, mount gone
+    sys.exit("dataplane_bench: terminated")
+
+
 def main():
-    if len(sys.argv) != 2:
-        die("usage: dataplane_bench.py BUILD")
+    if len(sys.argv) not in (2, 3) or sys.argv[2:] not in ([], ["--no-huge"]):
+        die("usage: dataplane_bench.py BUILD [--no-huge]")
     build = os.path.abspath(sys.argv[1])
+    signal.signal(signal.SIGTERM, sigterm)
     k, tp = [], []
     with tempfile.TemporaryDirectory(prefix="sbc-bench-") as work:
-        write_arp_pcap(os.path.join(work, "arp.pcap"))
-        # interleaved, so that a neighbour's load hits both alike
-        for _ in range(ROUNDS):
-            k += relay(build, work, 1000, 1000)
-            tp += testpmd(work, 1000, 1000)
-        m = relay(build, work, 1000000, ACTIVE_1M)
-        tp_m = testpmd(work, 1000000, ACTIVE_1M)
+        pages = Hugepages(work)
+        try:
+            why = "--no-huge given" if sys.argv[2:] else \
+                pages.start(huge_pages_for(1000000, 1000000))
+            if why:
+                print("dataplane_bench: no hugepages (%s): --no-huge" % why,
+                      file=sys.stderr)
+            huge = None if why else pages.mnt
+            active_1m = 1000000 if huge else ACTIVE_1M_NO_HUGE
+            write_arp_pcap(os.path.join(work, "arp.pcap"))
+            # interleaved, so that a neighbour's load hits both alike
+            for _ in range(ROUNDS):
+                k += relay(build, work, 1000, 1000, huge)
+                tp += testpmd(work, 1000, 1000, huge)
+            m = relay(build, work, 1000000, active_1m, huge)
+            tp_m = testpmd(work, 1000000, active_1m, huge)
+        finally:
+            pages.close()
     k, tp, m, tp_m = max(k), max(tp), max(m), max(tp_m)
     if min(k, tp, m, tp_m) <= 0:
         die("a program forwarded nothing in every window: relay %.3f, "
             "testpmd %.3f, relay 1M %.3f, testpmd 1M %.3f" % (k, tp, m, tp_m))
+    print("dataplane.hugepages: %d" % (1 if huge else 0))
     print("dataplane.relay_mpps_per_core: %.3f" % k)
     print("dataplane.relay_1m_flows_mpps_per_core: %.3f" % m)
     print("dataplane.testpmd_5tswap_mpps: %.3f" % tp)

@@ -2,6 +2,13 @@
  * Flow table: attach, the writer's and the reader's side, the notice ring.
  * See ft.h for the layout and the rules.  No DPDK here: sbcd links it too.
  *
+ * Where it lives: a POSIX shared-memory object (/dev/shm, 4 KiB tmpfs
+ * pages, works everywhere) or a file named by an absolute path, meant for
+ * a hugetlbfs mount.  There the file's size and every mapping must be a
+ * multiple of the huge page (the kernel refuses anything else), so both
+ * are rounded up to the file system's page ("granule"); the header still
+ * says the table's own size, so the ABI does not depend on the mount.
+ *
  * Entry protocol (seqlock, one writer), in C11 terms:
  *
  *   writer (entry_write)                 reader (entry_read)
@@ -24,14 +31,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <netinet/in.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include "log.h"
 
@@ -42,7 +52,8 @@ struct ft {
 	struct ft_header *hdr;
 	struct ft_notice *ring;
 	struct ft_entry *entries;
-	size_t size;
+	size_t size;		/* mapped: the table rounded up to granule */
+	size_t granule;		/* the file system's page, 1 for tmpfs */
 	int fd;
 	enum ft_role role;
 	uint32_t capacity;
@@ -50,7 +61,9 @@ struct ft {
 	uint32_t *free_slots;
 	uint32_t n_free;
 	uint8_t *allocated;
-	char name[NAME_MAX];
+	bool shm;		/* name is a POSIX shm name, not a path */
+	char name[PATH_MAX];	/* for shm_open() ("/NAME") or open() */
+	char where[PATH_MAX];	/* the file, for messages */
 };
 
 static_assert(sizeof(struct ft_entry_data) % sizeof(uint64_t) == 0,
@@ -80,6 +93,12 @@ static size_t entries_off(uint32_t capacity)
 static size_t table_size(uint32_t capacity)
 {
 	return entries_off(capacity) + (size_t)capacity * sizeof(struct ft_entry);
+}
+
+/* the size of the file and of its mappings for a table of @size bytes */
+static size_t file_size(const struct ft *ft, size_t size)
+{
+	return (size + ft->granule - 1) / ft->granule * ft->granule;
 }
 
 /* take (F_WRLCK) or release (F_UNLCK) one lock byte; wait or fail with -EBUSY */
@@ -171,14 +190,84 @@ static void notice_push(struct ft *ft, uint32_t slot)
 	__atomic_store_n(&h->head, head + 1, __ATOMIC_RELEASE);
 }
 
-static int check_name(const char *name, char *path, size_t len)
+/*
+ * @name is a shm name ("sbc_flows": shm_open("/sbc_flows")) or an absolute
+ * path ("/dev/hugepages/sbc_flows"); fills what to open and where it is.
+ * DPDK's EAL deletes the files in its --huge-dir whose names match
+ * "*map_*" and that no process holds an flock() on (its leftover
+ * hugepages) at every start; the table's OFD locks are not flock()s, so a
+ * name like that would vanish under a running dataplane: refused.
+ */
+static int check_name(const char *name, char *open_name, char *where,
+		      size_t len, bool *shm)
 {
 	size_t n = name ? strlen(name) : 0;
+	const char *base;
 
-	if (n == 0 || n + 2 > len || strchr(name, '/'))
+	if (n == 0)
 		return -EINVAL;
-	path[0] = '/';
-	memcpy(path + 1, name, n + 1);
+	if (name[0] != '/') {
+		if (strchr(name, '/') || n + 2 > NAME_MAX)
+			return -EINVAL;
+		if (snprintf(where, len, "/dev/shm/%s", name) >= (int)len)
+			return -ENAMETOOLONG;
+		snprintf(open_name, len, "/%s", name);
+		*shm = true;
+		return 0;
+	}
+	base = strrchr(name, '/') + 1;
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..") ||
+	    strstr(base, "map_"))
+		return -EINVAL;
+	if (n >= len)
+		return -ENAMETOOLONG;
+	memcpy(open_name, name, n + 1);
+	memcpy(where, name, n + 1);
+	*shm = false;
+	return 0;
+}
+
+int ft_location(const char *name, char *buf, size_t len)
+{
+	char open_name[PATH_MAX], where[PATH_MAX];
+	bool shm;
+	int ret = check_name(name, open_name, where, sizeof(where), &shm);
+
+	if (ret)
+		return ret;
+	if (snprintf(buf, len, "%s", where) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* open or create the object; a path must be (or become) a regular file */
+static int open_object(struct ft *ft)
+{
+	struct statfs sfs;
+	struct stat st;
+	int ret;
+
+	if (ft->shm)
+		ft->fd = shm_open(ft->name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	else
+		ft->fd = open(ft->name, O_RDWR | O_CREAT | O_CLOEXEC |
+			      O_NOFOLLOW, 0600);
+	if (ft->fd < 0 || fstat(ft->fd, &st) < 0 ||
+	    fstatfs(ft->fd, &sfs) < 0) {
+		ret = -errno;
+		log_err("flow table %s: %s%s", ft->where, strerror(-ret),
+			ret == -ENOENT && !ft->shm ?
+			" (is its directory, e.g. the hugetlbfs mount, there?)" :
+			"");
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_err("flow table %s: not a regular file", ft->where);
+		return -EINVAL;
+	}
+	ft->granule = 1;
+	if (sfs.f_type == HUGETLBFS_MAGIC && sfs.f_bsize > 1)
+		ft->granule = (size_t)sfs.f_bsize;
 	return 0;
 }
 
@@ -196,8 +285,17 @@ static int map(struct ft *ft, size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ft->fd, 0);
 
-	if (p == MAP_FAILED)
-		return -errno;
+	if (p == MAP_FAILED) {
+		int ret = -errno;
+
+		/* hugetlbfs reserves the pages of a shared mapping here */
+		if (ret == -ENOMEM && ft->granule > 1)
+			log_err("flow table %s: not enough free huge pages for "
+				"%zu bytes (%zu pages of %zu kB; see "
+				"HugePages_Free in /proc/meminfo)", ft->where,
+				size, size / ft->granule, ft->granule / 1024);
+		return ret;
+	}
 	ft->hdr = p;
 	ft->size = size;
 	return 0;
@@ -217,13 +315,19 @@ static int init_table(struct ft *ft, uint32_t capacity)
 	struct ft_header *h;
 	int ret;
 
-	if (ftruncate(ft->fd, (off_t)size) < 0)
+	if (ftruncate(ft->fd, (off_t)file_size(ft, size)) < 0)
 		return -errno;
-	ret = map(ft, size);
-	if (ret)
+	ret = map(ft, file_size(ft, size));
+	if (ret) {
+		/* empty again: the next attach creates it at its own size */
+		if (ftruncate(ft->fd, 0) < 0)
+			log_warn("flow table %s: cannot truncate it again: %s",
+				 ft->where, strerror(errno));
 		return ret;
+	}
 	h = ft->hdr;
-	memset(h, 0, size);
+	/* every page touched now: none faults in later on the packet path */
+	memset(h, 0, ft->size);
 	h->abi_version = FT_ABI_VERSION;
 	h->capacity = capacity;
 	h->header_size = FT_HDR_SIZE;
@@ -234,8 +338,13 @@ static int init_table(struct ft *ft, uint32_t capacity)
 	h->total_size = size;
 	/* last, so that a crash before this point leaves "not initialised" */
 	__atomic_store_n(&h->magic, FT_MAGIC, __ATOMIC_RELEASE);
-	log_info("flow table %s: created, %u entries, %zu bytes", ft->name,
-		 capacity, size);
+	if (ft->granule > 1)
+		log_info("flow table %s: created, %u entries, %zu bytes on %zu "
+			 "kB pages", ft->where, capacity, size,
+			 ft->granule / 1024);
+	else
+		log_info("flow table %s: created, %u entries, %zu bytes",
+			 ft->where, capacity, size);
 	return 0;
 }
 
@@ -245,7 +354,7 @@ static int check_table(struct ft *ft, uint32_t capacity, size_t size)
 
 	if (h->abi_version != FT_ABI_VERSION) {
 		log_err("flow table %s: ABI version %u, this program speaks %u",
-			ft->name, h->abi_version, FT_ABI_VERSION);
+			ft->where, h->abi_version, FT_ABI_VERSION);
 		return -EPROTONOSUPPORT;
 	}
 	if (h->header_size != FT_HDR_SIZE ||
@@ -254,14 +363,15 @@ static int check_table(struct ft *ft, uint32_t capacity, size_t size)
 	    (h->capacity & (h->capacity - 1)) ||
 	    h->ring_off != ring_off() ||
 	    h->entries_off != entries_off(h->capacity) ||
-	    h->total_size != table_size(h->capacity) || h->total_size != size) {
-		log_err("flow table %s: inconsistent header", ft->name);
+	    h->total_size != table_size(h->capacity) ||
+	    file_size(ft, h->total_size) != size) {
+		log_err("flow table %s: inconsistent header", ft->where);
 		return -EPROTO;
 	}
 	if (h->capacity != capacity) {
 		log_err("flow table %s: has %u entries, configured %u; remove "
-			"/dev/shm/%s (stops every flow) to change it", ft->name,
-			h->capacity, capacity, ft->name);
+			"%s (stops every flow) to change it", ft->where,
+			h->capacity, capacity, ft->where);
 		return -EINVAL;
 	}
 	return 0;
@@ -277,14 +387,14 @@ static int open_table(struct ft *ft, uint32_t capacity)
 		return -errno;
 	if (st.st_mode & 077) {
 		log_err("flow table %s: mode %03o, must be 0600 (it holds SRTP "
-			"keys)", ft->name, (unsigned)(st.st_mode & 0777));
+			"keys)", ft->where, (unsigned)(st.st_mode & 0777));
 		return -EACCES;
 	}
 	if (st.st_size == 0)
 		return init_table(ft, capacity);
 	if ((size_t)st.st_size < FT_HDR_SIZE) {
-		log_err("flow table %s: %lld bytes, not a flow table", ft->name,
-			(long long)st.st_size);
+		log_err("flow table %s: %lld bytes, not a flow table",
+			ft->where, (long long)st.st_size);
 		return -EPROTO;
 	}
 	ret = map(ft, (size_t)st.st_size);
@@ -297,7 +407,8 @@ static int open_table(struct ft *ft, uint32_t capacity)
 		unmap(ft);
 		return init_table(ft, capacity);
 	default:
-		log_err("flow table %s: bad magic, not a flow table", ft->name);
+		log_err("flow table %s: bad magic, not a flow table",
+			ft->where);
 		return -EPROTO;
 	}
 }
@@ -343,7 +454,7 @@ static int writer_recover(struct ft *ft)
 	}
 	if (repaired)
 		log_warn("flow table %s: freed %u entries a previous writer left "
-			 "half-written", ft->name, repaired);
+			 "half-written", ft->where, repaired);
 	__atomic_store_n(&ft->hdr->writer_pid, (int32_t)getpid(),
 			 __ATOMIC_RELAXED);
 	return 0;
@@ -368,15 +479,13 @@ struct ft *ft_create_or_attach(const char *name, uint32_t capacity,
 		return NULL;
 	ft->fd = -1;
 	ft->role = role;
-	ret = check_name(name, ft->name, sizeof(ft->name));
+	ret = check_name(name, ft->name, ft->where, sizeof(ft->name),
+			 &ft->shm);
 	if (ret)
 		goto err;
-	ft->fd = shm_open(ft->name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (ft->fd < 0) {
-		ret = -errno;
-		log_err("flow table %s: %s", ft->name, strerror(-ret));
+	ret = open_object(ft);
+	if (ret)
 		goto err;
-	}
 	ret = ofd_lock(ft->fd, FT_LOCK_INIT, F_WRLCK, true);
 	if (ret)
 		goto err;
@@ -385,7 +494,7 @@ struct ft *ft_create_or_attach(const char *name, uint32_t capacity,
 		ret = ofd_lock(ft->fd, role_byte, F_WRLCK, false);
 		if (ret == -EBUSY)
 			log_err("flow table %s: in use by another %s (pid %d)",
-				ft->name, role == FT_ROLE_OWNER ? "dataplane" :
+				ft->where, role == FT_ROLE_OWNER ? "dataplane" :
 				"sbcd", role == FT_ROLE_OWNER ?
 				ft->hdr->owner_pid : ft->hdr->writer_pid);
 	}
@@ -431,11 +540,15 @@ void ft_detach(struct ft *ft)
 
 int ft_unlink(const char *name)
 {
-	char path[NAME_MAX];
+	char open_name[PATH_MAX], where[PATH_MAX];
+	bool shm;
+	int ret = check_name(name, open_name, where, sizeof(where), &shm);
 
-	if (check_name(name, path, sizeof(path)))
-		return -EINVAL;
-	return shm_unlink(path) < 0 ? -errno : 0;
+	if (ret)
+		return ret;
+	if (shm)
+		return shm_unlink(open_name) < 0 ? -errno : 0;
+	return unlink(open_name) < 0 ? -errno : 0;
 }
 
 uint32_t ft_capacity(const struct ft *ft)

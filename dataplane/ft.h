@@ -4,10 +4,14 @@
  * sbcd (the "writer") says which media flows exist and what to do with
  * them; sbc-dataplane (the "owner") reads them, relays packets and writes
  * counters back.  Both map one POSIX shared-memory object, /dev/shm/NAME
- * (NAME from paths.flow_table), mode 0600: the entries hold SRTP master
- * keys, so only the user both daemons run as may map it, and an existing
- * object that group or others can open is refused.  This header is the
- * only definition of its layout; every size and offset is checked below.
+ * (NAME from paths.flow_table), or, when paths.flow_table is an absolute
+ * path, that file: on a hugetlbfs mount the table sits on huge pages, so
+ * the packet path's look at an entry costs no TLB miss of its own (the
+ * file is then rounded up to whole huge pages).  Mode 0600: the entries
+ * hold SRTP master keys, so only the user both daemons run as may map it,
+ * and an existing object that group or others can open is refused.  This
+ * header is the only definition of its layout; every size and offset is
+ * checked below.
  *
  *   offset 0   struct ft_header (FT_HDR_SIZE bytes)
  *   +--------------------------------------------------------------+
@@ -360,7 +364,10 @@ struct ft;
 
 /**
  * ft_create_or_attach - map the flow table, creating it if it does not exist
- * @name: shared-memory name without the leading '/' (paths.flow_table)
+ * @name: shared-memory name without '/' (/dev/shm/NAME), or an absolute
+ *        path of a file, e.g. on a hugetlbfs mount (paths.flow_table); the
+ *        file's name may not contain "map_" (DPDK's EAL deletes such files
+ *        in its --huge-dir)
  * @capacity: entries, a power of two from FT_CAPACITY_MIN to FT_CAPACITY_MAX
  *            (dataplane.flow_table_size); must match an existing table
  * @role: FT_ROLE_WRITER (sbcd) or FT_ROLE_OWNER (sbc-dataplane)
@@ -372,13 +379,15 @@ struct ft;
  * Failures are logged with the name.
  *
  * @return the table, or NULL with errno:
- *  EINVAL for a bad name, capacity or role, or a capacity that differs from
- *         the existing table's (remove /dev/shm/NAME to change it);
+ *  EINVAL for a bad name, capacity or role, a path that is not a regular
+ *         file, or a capacity that differs from the existing table's
+ *         (remove the file to change it);
  *  EBUSY when another process holds the role;
  *  EPROTO when the object is not a flow table or its sizes are wrong;
  *  EPROTONOSUPPORT for another ABI version;
  *  EACCES when the object is accessible by group or others;
- *  ENOMEM, or errno from shm_open, ftruncate, mmap.
+ *  ENOMEM (also: not enough free huge pages), or errno from shm_open,
+ *         open, ftruncate, mmap.
  */
 struct ft *ft_create_or_attach(const char *name, uint32_t capacity,
 			       enum ft_role role);
@@ -386,8 +395,15 @@ struct ft *ft_create_or_attach(const char *name, uint32_t capacity,
 /* ft_detach - release the role and unmap; the table and its flows stay. */
 void ft_detach(struct ft *ft);
 
-/* ft_unlink - remove /dev/shm/@name; mappings stay valid.  0 or -errno. */
+/* ft_unlink - remove the table @name; mappings stay valid.  0 or -errno. */
 int ft_unlink(const char *name);
+
+/**
+ * ft_location - the file table @name lives in, for messages: /dev/shm/NAME
+ * for a shared-memory name, the path itself for a path
+ * @return 0, -EINVAL for a bad name, -ENAMETOOLONG when @len is too small.
+ */
+int ft_location(const char *name, char *buf, size_t len);
 
 uint32_t ft_capacity(const struct ft *ft);
 uint64_t ft_generation(const struct ft *ft);

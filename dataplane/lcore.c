@@ -174,7 +174,9 @@ static int neigh_setup(const struct dp_ctx *ctx, struct dp_lcore *lc,
 			p->cfg->realm);
 		return -EINVAL;
 	}
-	nc.own[nc.n_own++] = r->media_addr;
+	/* every media address of the realm: ARP/ND answered for each */
+	for (unsigned k = 0; k < r->n_media_addrs; k++)
+		nc.own[nc.n_own++] = r->media_addrs[k];
 	lc->neigh[i] = rte_zmalloc_socket("dp_neigh", sizeof(struct dp_neigh),
 					  RTE_CACHE_LINE_SIZE, socket);
 	if (!lc->neigh[i])
@@ -182,7 +184,7 @@ static int neigh_setup(const struct dp_ctx *ctx, struct dp_lcore *lc,
 	ret = dp_neigh_init(lc->neigh[i], &nc);
 	if (ret < 0) {
 		log_err("port %s: neighbour state (media address %s, gateway "
-			"%s, vlan %u): %s", p->cfg->name, r->media_addr.text,
+			"%s, vlan %u): %s", p->cfg->name, r->media_addrs[0].text,
 			p->cfg->gateway.af ? p->cfg->gateway.text : "none",
 			p->vlan, strerror(-ret));
 		return ret;

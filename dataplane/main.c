@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -195,6 +196,7 @@ static void flow_changed(void *arg, uint32_t slot, const struct ft_flow *flow,
 static int table_attach(struct dp_ctx *ctx)
 {
 	const struct cfg *cfg = ctx->cfg;
+	char where[PATH_MAX];
 	int ret;
 
 	ctx->ft = ft_create_or_attach(cfg->paths.flow_table,
@@ -202,13 +204,14 @@ static int table_attach(struct dp_ctx *ctx)
 	if (ctx->ft)
 		return 0;
 	ret = -errno;
+	if (ft_location(cfg->paths.flow_table, where, sizeof(where)))
+		snprintf(where, sizeof(where), "%s", cfg->paths.flow_table);
 	if (ret == -EBUSY)
-		log_err("flow table /dev/shm/%s is owned by another "
-			"sbc-dataplane; refusing to start a second one",
-			cfg->paths.flow_table);
+		log_err("flow table %s is owned by another sbc-dataplane; "
+			"refusing to start a second one", where);
 	else
-		log_err("flow table /dev/shm/%s: cannot attach: %s",
-			cfg->paths.flow_table, strerror(-ret));
+		log_err("flow table %s: cannot attach: %s", where,
+			strerror(-ret));
 	return ret;
 }
 
@@ -222,6 +225,7 @@ static int flows_init(struct dp_ctx *ctx)
 {
 	const struct cfg *cfg = ctx->cfg;
 	size_t sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
+	char where[PATH_MAX];
 	int n;
 
 	ctx->qsv = rte_zmalloc("dp_qsv", sz, RTE_CACHE_LINE_SIZE);
@@ -250,8 +254,10 @@ static int flows_init(struct dp_ctx *ctx)
 	if (n < 0)
 		return n;
 	dp_flows_commit(ctx->flows);
-	log_notice("flow table /dev/shm/%s: owner, %u entries, %d flow(s)",
-		   cfg->paths.flow_table, ft_capacity(ctx->ft), n);
+	if (ft_location(cfg->paths.flow_table, where, sizeof(where)))
+		snprintf(where, sizeof(where), "%s", cfg->paths.flow_table);
+	log_notice("flow table %s: owner, %u entries, %d flow(s)", where,
+		   ft_capacity(ctx->ft), n);
 	return 0;
 }
 

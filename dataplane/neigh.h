@@ -79,7 +79,8 @@
 #include "cfg.h"
 #include "pkt.h"
 
-#define DP_NEIGH_MAX_OWN 4	/* owned addresses per port */
+#define DP_NEIGH_MAX_OWN CFG_MAX_MEDIA_ADDRS	/* owned addresses per port:
+						 * its realm's media addresses */
 #define DP_NEIGH_MAX 1024	/* neighbour entries per port */
 /* open-addressing slots: twice the entries keeps probe sequences short */
 #define DP_NEIGH_SLOTS (2 * DP_NEIGH_MAX)
@@ -114,7 +115,7 @@ enum dp_neigh_verdict {
 
 struct dp_neigh_conf {
 	struct rte_ether_addr mac;		/* the port's */
-	struct cfg_ip own[DP_NEIGH_MAX_OWN];	/* the realm's media address */
+	struct cfg_ip own[DP_NEIGH_MAX_OWN];	/* the realm's media addresses */
 	unsigned n_own;
 	struct cfg_ip gateway;			/* af 0: everything on-link */
 	uint16_t vlan;				/* 802.1Q VID of probes, 0: none */

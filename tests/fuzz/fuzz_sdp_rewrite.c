@@ -19,12 +19,17 @@ static void realm_init(struct cfg_realm *r, const char *ip, uint8_t policy)
 {
 	memset(r, 0, sizeof(*r));
 	memcpy(r->name, "fuzz", 5);
-	r->media_addr.af = AF_INET;
-	inet_pton(AF_INET, ip, &r->media_addr.u.v4);
-	strcpy(r->media_addr.text, ip);
+	r->media_addrs[0].af = AF_INET;
+	inet_pton(AF_INET, ip, &r->media_addrs[0].u.v4);
+	strcpy(r->media_addrs[0].text, ip);
+	/* a second media address: legs choose one (media_ports.h) */
+	r->media_addrs[1] = r->media_addrs[0];
+	r->media_addrs[1].u.v4.s_addr =
+		htonl(ntohl(r->media_addrs[0].u.v4.s_addr) + 1);
+	r->n_media_addrs = 2;
 	r->srtp = (enum cfg_srtp_policy)(policy % 3);
 	/* MSRP relayed on the media address (msrp_sdp.c) */
-	r->msrp_addr = r->media_addr;
+	r->msrp_addr = r->media_addrs[0];
 	r->msrp_port = 2855;
 	r->msrp = true;
 }
@@ -52,7 +57,7 @@ static void step(struct b2b_sdp_state *st, enum b2b_sdp_side from,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cfg_realm ra, rb;
-	struct b2b_sdp_leg a, b;
+	struct b2b_sdp_leg a = { 0 }, b = { 0 };
 	struct b2b_sdp_state *st;
 	su_home_t *home;
 
@@ -62,8 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	realm_init(&rb, "198.51.100.1", data[0] / 3);
 	a.realm = &ra;
 	b.realm = &rb;
-	a.ports = b2b_ports_new(10000, 10063);
-	b.ports = b2b_ports_new(20000, 20063);
+	a.ports = b2b_port_pool_new(2, 10000, 10063);
+	b.ports = b2b_port_pool_new(2, 20000, 20063);
 	home = su_home_new(sizeof(su_home_t));
 	st = b2b_sdp_state_new(&a, &b);
 	if (!a.ports || !b.ports || !home || !st)
@@ -74,10 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	step(st, B2B_SDP_B, B2B_SDP_ANSWER, (const char *)data, size, home);
 	step(st, B2B_SDP_B, B2B_SDP_OFFER, (const char *)data, size, home);
 	b2b_sdp_state_free(st);
-	if (b2b_ports_in_use(a.ports) || b2b_ports_in_use(b.ports))
+	if (b2b_port_pool_in_use(a.ports) || b2b_port_pool_in_use(b.ports))
 		abort();
-	b2b_ports_free(a.ports);
-	b2b_ports_free(b.ports);
+	b2b_port_pool_free(a.ports);
+	b2b_port_pool_free(b.ports);
 	su_home_unref(home);
 	return 0;
 }

@@ -19,7 +19,10 @@
 #
 # Each side is one L2 segment (a bridge in the peer's namespace), so a
 # subscriber reaches the SBC's signalling address (kernel) and its media
-# address (dataplane, which answers ARP for it) on the same subnet.
+# address (dataplane, which answers ARP for it) on the same subnet.  A
+# realm with several media addresses (3i, the B2BUA bench) takes further
+# ones from the same /24s (10.10.1.20, 10.10.2.3, ...): on-link, so they
+# need no route, only the dataplane answering ARP for them.
 #
 # usage: lab.sh up|down|status
 # LAB_PREFIX (default empty) is prepended to every namespace name so two labs

@@ -319,7 +319,7 @@ static int run(struct ft *ft, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	char name[CFG_NAME_MAX] = "", err[CFG_ERR_MAX];
+	char name[CFG_PATH_MAX] = "", err[CFG_ERR_MAX];
 	unsigned long long size = 0;
 	struct ft *ft;
 	int c, rc;

@@ -9,6 +9,10 @@ test_cfg_PKGS := libconfig
 UNIT_TESTS += test_cfg_rules
 test_cfg_rules_SRCS := $(test_cfg_SRCS)
 test_cfg_rules_PKGS := libconfig
+# a realm's media addresses: one or several, and the rules on them
+UNIT_TESTS += test_cfg_media
+test_cfg_media_SRCS := $(test_cfg_SRCS)
+test_cfg_media_PKGS := libconfig
 
 # the store tests share the store sources and tests/unit/store_fixture.c
 STORE_TEST_SRCS := b2bua/store.c b2bua/store_codec.c b2bua/store_records.c \
@@ -83,6 +87,12 @@ test_ft_LIBS := -lrt
 test_ft_index_SRCS := dataplane/ft_index.c dataplane/ft.c b2bua/log.c
 test_ft_index_PKGS := libdpdk
 test_ft_index_LIBS := -lrt
+
+# tables named by a path: a directory, and hugetlbfs when root can mount it
+UNIT_TESTS += test_ft_file
+test_ft_file_SRCS := dataplane/ft.c b2bua/log.c
+test_ft_file_PKGS :=
+test_ft_file_LIBS := -lrt
 
 # MSRP framing (the relay's parser and printer)
 UNIT_TESTS += test_msrp

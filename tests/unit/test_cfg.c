@@ -71,7 +71,8 @@ static void test_default_conf_loads(void **state)
 	assert_int_equal(a->listen[1].addr.af, AF_INET);
 	assert_string_equal(a->listen[1].addr.text, "10.10.1.1");
 	assert_int_equal(a->listen[1].port, 5060);
-	assert_string_equal(a->media_addr.text, "10.10.1.2");
+	assert_int_equal(a->n_media_addrs, 1);
+	assert_string_equal(a->media_addrs[0].text, "10.10.1.2");
 	assert_int_equal(a->media_port_min, 20000);
 	assert_int_equal(a->media_port_max, 29999);
 	assert_int_equal(a->srtp, CFG_SRTP_OPTIONAL);
@@ -80,7 +81,7 @@ static void test_default_conf_loads(void **state)
 	assert_string_equal(a->tls_cert, "");
 	assert_int_equal(c->n_listen, 1);
 	assert_string_equal(c->listen[0].addr.text, "10.10.2.1");
-	assert_string_equal(c->media_addr.text, "10.10.2.2");
+	assert_string_equal(c->media_addrs[0].text, "10.10.2.2");
 	assert_int_equal(c->media_port_min, 30000);
 	assert_int_equal(c->media_port_max, 39999);
 	assert_int_equal(c->srtp, CFG_SRTP_OFF);
@@ -146,7 +147,7 @@ static void test_appliance_example_values(void **state)
 	assert_int_equal(a->listen[2].port, 5061);
 	assert_string_equal(a->tls_cert, "/etc/sbc/tls/access.crt");
 	assert_string_equal(a->tls_key, "/etc/sbc/tls/access.key");
-	assert_true(cfg_ip_equal(&a->media_addr, &c->media_addr));
+	assert_true(cfg_ip_equal(&a->media_addrs[0], &c->media_addrs[0]));
 	assert_int_equal(cfg->dp.n_ports, 1);
 	assert_string_equal(cfg->dp.ports[0].device, "0000:03:00.0");
 	assert_string_equal(cfg->dp.ports[0].gateway.text, "203.0.113.1");
@@ -169,7 +170,7 @@ static void test_dual_stack_example_values(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->listen[0].addr.af, AF_INET6);
 	assert_string_equal(r->listen[0].addr.text, "2001:db8:2::1");
-	assert_int_equal(r->media_addr.af, AF_INET6);
+	assert_int_equal(r->media_addrs[0].af, AF_INET6);
 	assert_int_equal(cfg->dp.ports[1].gateway.af, AF_INET6);
 	cfg_free(cfg);
 }

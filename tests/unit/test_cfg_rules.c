@@ -287,7 +287,7 @@ static void test_msrp_address_is_media_address(void **state)
 		     "    media_address = \"198.51.100.2\"; msrp_address = \"192.0.2.2\";\n"
 		     "    media_ports = { min = 30000; max = 39999; }; } );\n",
 		     "t.conf:3: realms.[1].msrp_address: ",
-		     "192.0.2.2 is the media_address of realms.[0]");
+		     "192.0.2.2 is a media_address of realms.[0]");
 }
 
 /* msrp_tls_port: the relay's TLS port (msrps:), 2856 unless set */
@@ -346,21 +346,30 @@ static void test_media_port_max_not_above_min(void **state)
 		     "must be greater than min (20000)");
 }
 
+/* ranges overlap only on a shared address (more in test_cfg_media.c) */
 static void test_media_ports_overlap(void **state)
 {
+	struct cfg *cfg;
+
 	(void)state;
 	expect_error("realms = ( " REALM_A ",\n"
 		     "  { name = \"b\"; sip = ( { transport = \"udp\"; address = \"198.51.100.1\"; } );\n"
-		     "    media_address = \"198.51.100.2\";\n"
+		     "    media_address = \"192.0.2.2\";\n"
 		     "    media_ports = { min = 29998; max = 39999; }; } );\n",
 		     "t.conf:4: realms.[1].media_ports: ",
-		     "29998-39999 overlaps realm \"a\" (20000-29999)");
+		     "29998-39999 overlaps realm \"a\" (20000-29999) on media address 192.0.2.2");
 	expect_error("realms = ( " REALM_A ",\n"
 		     "  { name = \"b\"; sip = ( { transport = \"udp\"; address = \"198.51.100.1\"; } );\n"
-		     "    media_address = \"198.51.100.2\";\n"
+		     "    media_address = \"192.0.2.2\";\n"
 		     "    media_ports = { min = 10000; max = 40000; }; } );\n",
 		     "t.conf:4: realms.[1].media_ports: ",
 		     "10000-40000 overlaps realm \"a\"");
+	/* the same ports on another address are other sockets */
+	cfg = expect_load("realms = ( " REALM_A ",\n"
+			  "  { name = \"b\"; sip = ( { transport = \"udp\"; address = \"198.51.100.1\"; } );\n"
+			  "    media_address = \"198.51.100.2\";\n"
+			  "    media_ports = { min = 10000; max = 40000; }; } );\n");
+	cfg_free(cfg);
 }
 
 /* ---------- SIP sockets ---------- */
@@ -680,6 +689,25 @@ static void test_missing_required(void **state)
 
 /* ---------- timers ---------- */
 
+/* a shm name or a file on a hugetlbfs mount (dataplane/ft.h) */
+static void test_flow_table_path(void **state)
+{
+	struct cfg *cfg;
+
+	(void)state;
+	cfg = expect_load("realms = ( " REALM_A " );\n"
+			  "paths = { flow_table = \"/dev/hugepages/sbc_flows\"; };\n");
+	assert_string_equal(cfg->paths.flow_table, "/dev/hugepages/sbc_flows");
+	cfg_free(cfg);
+	/* the EAL deletes "*map_*" files in its hugepage directory */
+	expect_error("realms = ( " REALM_A " );\n"
+		     "paths = { flow_table = \"/dev/hugepages/flowmap_1\"; };\n",
+		     "t.conf:2: paths.flow_table: ", "does not match");
+	expect_error("realms = ( " REALM_A " );\n"
+		     "paths = { flow_table = \"/dev/huge pages/f\"; };\n",
+		     "t.conf:2: paths.flow_table: ", "does not match");
+}
+
 static void test_flow_table_size_not_power_of_two(void **state)
 {
 	(void)state;
@@ -890,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_elements),
 		cmocka_unit_test(test_empty_lists),
 		cmocka_unit_test(test_missing_required),
+		cmocka_unit_test(test_flow_table_path),
 		cmocka_unit_test(test_flow_table_size_not_power_of_two),
 		cmocka_unit_test(test_min_se_below_90),
 		cmocka_unit_test(test_session_expires_below_min_se),

@@ -31,9 +31,11 @@ static void realm_init(struct cfg_realm *r, const char *name, const char *ip,
 {
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
-	r->media_addr.af = AF_INET;
-	assert_int_equal(inet_pton(AF_INET, ip, &r->media_addr.u.v4), 1);
-	snprintf(r->media_addr.text, sizeof(r->media_addr.text), "%s", ip);
+	r->media_addrs[0].af = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, ip, &r->media_addrs[0].u.v4), 1);
+	snprintf(r->media_addrs[0].text, sizeof(r->media_addrs[0].text), "%s",
+		 ip);
+	r->n_media_addrs = 1;
 	r->media_port_min = min;
 	r->media_port_max = (uint16_t)(min + 99);
 }
@@ -55,8 +57,9 @@ static int flows(enum cfg_latching la, enum cfg_latching lb,
 	realm[1].latching = lb;
 	for (int i = 0; i < 2; i++) {
 		leg[i].realm = &realm[i];
-		leg[i].ports = b2b_ports_new(realm[i].media_port_min,
-					     realm[i].media_port_max);
+		leg[i].addr = 0;
+		leg[i].ports = b2b_port_pool_new(1, realm[i].media_port_min,
+						 realm[i].media_port_max);
 		assert_non_null(leg[i].ports);
 	}
 	st = b2b_sdp_state_new(&leg[0], &leg[1]);
@@ -72,7 +75,7 @@ static int flows(enum cfg_latching la, enum cfg_latching lb,
 	local[1] = st->stream[0].end[B2B_SDP_B].local;
 	b2b_sdp_state_free(st);
 	for (int i = 0; i < 2; i++)
-		b2b_ports_free(leg[i].ports);
+		b2b_port_pool_free(leg[i].ports);
 	su_home_deinit(home);
 	return n;
 }

@@ -1,6 +1,7 @@
 /*
- * Unit tests of media_ports.c: the per-realm allocator of media ports
- * (RTP/RTCP pairs, RFC 3550 section 11; single rtcp-mux ports, RFC 5761).
+ * Unit tests of media_ports.c: the per-address allocator of media ports
+ * (RTP/RTCP pairs, RFC 3550 section 11; single rtcp-mux ports, RFC 5761)
+ * and a realm's pool of them, one per media address.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -174,6 +175,105 @@ static void test_full_range(void **state)
 	b2b_ports_free(p);
 }
 
+static void test_pool_bad(void **state)
+{
+	uint32_t addr = 2;
+	uint16_t port;
+	struct b2b_port_pool *pool;
+
+	(void)state;
+	assert_null(b2b_port_pool_new(0, 10000, 10099));
+	assert_int_equal(errno, EINVAL);
+	assert_null(b2b_port_pool_new(257, 10000, 10099));
+	assert_int_equal(errno, EINVAL);
+	assert_null(b2b_port_pool_new(2, 10001, 10099));
+	assert_int_equal(errno, EINVAL);
+	pool = b2b_port_pool_new(2, 10000, 10099);
+	assert_non_null(pool);
+	assert_int_equal(b2b_port_pool_size(pool), 2);
+	assert_null(b2b_port_pool_get(pool, 2));
+	assert_int_equal(b2b_port_pool_alloc(pool, &addr, true, &port), -EINVAL);
+	assert_int_equal(b2b_port_pool_in_use(pool), 0);
+	b2b_port_pool_free(pool);
+	b2b_port_pool_free(NULL);
+}
+
+/*
+ * The choice: the address with the most free ports, the lowest on a tie,
+ * so new legs alternate between equally used addresses; a full address
+ * is passed over; -ENOSPC once all are full.
+ */
+static void test_pool_choice(void **state)
+{
+	struct b2b_port_pool *pool = b2b_port_pool_new(3, 20000, 20007);
+	uint32_t addr, count[3] = { 0 };
+	uint16_t port;
+
+	(void)state;
+	assert_non_null(pool);
+	for (unsigned i = 0; i < 12; i++) {
+		addr = B2B_PORT_POOL_ANY;
+		assert_int_equal(b2b_port_pool_alloc(pool, &addr, true, &port), 0);
+		assert_int_equal(addr, i % 3);
+		assert_int_equal(port, 20000 + 2 * (i / 3));
+		count[addr]++;
+	}
+	assert_int_equal(count[0], 4);
+	assert_int_equal(count[2], 4);
+	assert_int_equal(b2b_port_pool_in_use(pool), 24);
+	addr = B2B_PORT_POOL_ANY;
+	assert_int_equal(b2b_port_pool_alloc(pool, &addr, true, &port), -ENOSPC);
+	assert_int_equal(b2b_port_pool_alloc(pool, &addr, false, &port), -ENOSPC);
+	/* room on the last address only: that is where the next goes */
+	assert_int_equal(b2b_ports_release(b2b_port_pool_get(pool, 2), 20004,
+					   true), 0);
+	addr = B2B_PORT_POOL_ANY;
+	assert_int_equal(b2b_port_pool_alloc(pool, &addr, true, &port), 0);
+	assert_int_equal(addr, 2);
+	assert_int_equal(port, 20004);
+	b2b_port_pool_free(pool);
+}
+
+/*
+ * A given address is kept even when another has more room; a pair passes
+ * over an address whose free ports are only halves of slots.
+ */
+static void test_pool_fixed_and_fragmented(void **state)
+{
+	struct b2b_port_pool *pool = b2b_port_pool_new(2, 30000, 30007);
+	struct b2b_ports *a0, *a1;
+	uint32_t addr;
+	uint16_t port;
+
+	(void)state;
+	assert_non_null(pool);
+	a0 = b2b_port_pool_get(pool, 0);
+	a1 = b2b_port_pool_get(pool, 1);
+	addr = 0;
+	assert_int_equal(b2b_port_pool_alloc(pool, &addr, true, &port), 0);
+	assert_int_equal(b2b_port_pool_alloc(pool, &addr, true, &port), 0);
+	assert_int_equal(addr, 0);
+	assert_int_equal(b2b_ports_in_use(a0), 4);
+	assert_int_equal(b2b_ports_in_use(a1), 0);
+	/* address 1: the even half of every slot taken, 4 ports free */
+	for (uint16_t p = 30000; p <= 30006; p += 2)
+		assert_int_equal(b2b_ports_reserve(a1, p, false), 0);
+	/* 4 free on each: the tie goes to 0; then 1 has more free ports
+	 * but no whole slot, so the pair is taken on 0 again */
+	for (unsigned i = 0; i < 2; i++) {
+		addr = B2B_PORT_POOL_ANY;
+		assert_int_equal(b2b_port_pool_alloc(pool, &addr, true, &port), 0);
+		assert_int_equal(addr, 0);
+	}
+	addr = B2B_PORT_POOL_ANY;
+	assert_int_equal(b2b_port_pool_alloc(pool, &addr, true, &port), -ENOSPC);
+	assert_int_equal(b2b_port_pool_alloc(pool, &addr, false, &port), 0);
+	assert_int_equal(addr, 1);
+	assert_int_equal(port % 2, 1);
+	assert_int_equal(b2b_port_pool_in_use(pool), 13);
+	b2b_port_pool_free(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +285,9 @@ int main(void)
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_even_max),
 		cmocka_unit_test(test_full_range),
+		cmocka_unit_test(test_pool_bad),
+		cmocka_unit_test(test_pool_choice),
+		cmocka_unit_test(test_pool_fixed_and_fragmented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

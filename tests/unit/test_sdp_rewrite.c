@@ -39,15 +39,18 @@ static void realm_init(struct cfg_realm *r, const char *name, const char *ip,
 {
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
-	r->media_addr.af = AF_INET;
-	assert_int_equal(inet_pton(AF_INET, ip, &r->media_addr.u.v4), 1);
-	snprintf(r->media_addr.text, sizeof(r->media_addr.text), "%s", ip);
+	r->media_addrs[0].af = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, ip, &r->media_addrs[0].u.v4), 1);
+	snprintf(r->media_addrs[0].text, sizeof(r->media_addrs[0].text), "%s",
+		 ip);
+	r->n_media_addrs = 1;
 	r->media_port_min = min;
 	r->media_port_max = (uint16_t)(min + 99);
 	r->srtp = srtp;
 	/* the MSRP relay on the address after the media one */
-	r->msrp_addr = r->media_addr;
-	r->msrp_addr.u.v4.s_addr = htonl(ntohl(r->media_addr.u.v4.s_addr) + 4);
+	r->msrp_addr = r->media_addrs[0];
+	r->msrp_addr.u.v4.s_addr =
+		htonl(ntohl(r->media_addrs[0].u.v4.s_addr) + 4);
 	inet_ntop(AF_INET, &r->msrp_addr.u.v4, r->msrp_addr.text,
 		  sizeof(r->msrp_addr.text));
 	r->msrp_port = 2855;
@@ -66,8 +69,9 @@ static int setup(void **state)
 		   CFG_SRTP_OFF);
 	for (int i = 0; i < 2; i++) {
 		fx->leg[i].realm = &fx->realm[i];
-		fx->leg[i].ports = b2b_ports_new(fx->realm[i].media_port_min,
-						 fx->realm[i].media_port_max);
+		fx->leg[i].ports = b2b_port_pool_new(1,
+						     fx->realm[i].media_port_min,
+						     fx->realm[i].media_port_max);
 		assert_non_null(fx->leg[i].ports);
 	}
 	fx->st = b2b_sdp_state_new(&fx->leg[0], &fx->leg[1]);
@@ -83,8 +87,8 @@ static int teardown(void **state)
 
 	b2b_sdp_state_free(fx->st);
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(b2b_ports_in_use(fx->leg[i].ports), 0);
-		b2b_ports_free(fx->leg[i].ports);
+		assert_int_equal(b2b_port_pool_in_use(fx->leg[i].ports), 0);
+		b2b_port_pool_free(fx->leg[i].ports);
 	}
 	su_home_unref(fx->home);
 	free(fx);
@@ -274,8 +278,8 @@ static void test_baresip_to_carrier(void **state)
 	assert_int_equal(f[2].local.port, 10001);
 	assert_int_equal(f[2].dst.port, 30001);
 	assert_int_equal(f[3].dst.port, 41235);
-	assert_int_equal(b2b_ports_in_use(fx->leg[0].ports), 2);
-	assert_int_equal(b2b_ports_in_use(fx->leg[1].ports), 2);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 2);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
 
 	/* the same offer again (a re-INVITE): same ports, same keys, same o= */
 	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, baresip_offer);
@@ -359,8 +363,8 @@ static void test_linphone_mux_video(void **state)
 	has_line(out, "m=video 0 RTP/AVPF 96");
 	no_text(out, "a=rtcp:");
 	/* A's audio is one port; B's video pair went back */
-	assert_int_equal(b2b_ports_in_use(fx->leg[0].ports), 1);
-	assert_int_equal(b2b_ports_in_use(fx->leg[1].ports), 2);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 1);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
 	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
 	assert_int_equal(f[0].kind, FT_KIND_RTP_RTCP_MUX);
 	assert_int_equal(f[1].dst.port, 7078);
@@ -533,7 +537,7 @@ static void test_required_refused(void **state)
 	assert_null(out);
 	assert_string_equal(fx->err, "plain RTP, realm requires SRTP");
 	assert_int_equal(fx->st->n_streams, 0);
-	assert_int_equal(b2b_ports_in_use(fx->leg[0].ports), 0);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 0);
 	/* SAVP offered from a realm with srtp off */
 	fx->realm[1].srtp = CFG_SRTP_OFF;
 	assert_int_equal(rewrite(fx, B2B_SDP_B, B2B_SDP_OFFER, baresip_offer,
@@ -573,7 +577,7 @@ static void test_rejected_streams(void **state)
 	no_text(out, "BUNDLE");
 	no_text(out, "fingerprint");
 	assert_int_equal(fx->st->stream[3].kind, B2B_SDP_MSRP);
-	assert_int_equal(b2b_ports_in_use(fx->leg[1].ports), 2);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
 }
 
 /* the SBC's a=path toward a leg, and its session-id */
@@ -638,8 +642,8 @@ static void test_msrp(void **state)
 	no_text(out, "gw1");
 	no_text(out, "a=setup");		/* the offer had none */
 	assert_string_not_equal(ida, idb);
-	assert_int_equal(b2b_ports_in_use(fx->leg[0].ports), 0);
-	assert_int_equal(b2b_ports_in_use(fx->leg[1].ports), 0);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 0);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 0);
 
 	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
 	/* leg A: the caller offered, so it connects to the SBC */
@@ -889,7 +893,7 @@ static void test_malformed(void **state)
 	memcpy(big, HEAD, strlen(HEAD));
 	big[sizeof(big) - 1] = '\0';
 	expect(fx, B2B_SDP_A, B2B_SDP_OFFER, big, -EMSGSIZE);
-	assert_int_equal(b2b_ports_in_use(fx->leg[1].ports), 0);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 0);
 	assert_int_equal(fx->st->n_streams, 0);
 }
 
@@ -936,22 +940,233 @@ static void test_exhausted(void **state)
 	uint16_t port;
 	int taken = 0;
 
-	while (b2b_ports_in_use(fx->leg[1].ports) < 98) {
-		assert_int_equal(b2b_ports_alloc(fx->leg[1].ports, true, &port), 0);
+	while (b2b_port_pool_in_use(fx->leg[1].ports) < 98) {
+		assert_int_equal(b2b_ports_alloc(b2b_port_pool_get(fx->leg[1].ports, 0),
+						 true, &port), 0);
 		taken++;
 	}
 	expect(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD "m=audio 4000 RTP/AVP 0\n"
 	       "m=audio 4002 RTP/AVP 0\n", -ENOSPC);
-	assert_int_equal(b2b_ports_in_use(fx->leg[1].ports), 98);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 98);
 	for (int i = 0; i < taken; i++)
-		assert_int_equal(b2b_ports_release(fx->leg[1].ports,
+		assert_int_equal(b2b_ports_release(b2b_port_pool_get(fx->leg[1].ports, 0),
 						   (uint16_t)(20000 + 2 * i), true), 0);
+}
+
+/*
+ * A realm with two media addresses: a leg's first port goes on the one
+ * with the most free ports, and its c=, o=, a=rtcp and every later port
+ * of the leg follow it; ports run out only when both are full.
+ */
+static void test_second_address(void **state)
+{
+	struct fx *fx = *state;
+	struct b2b_ports *first;
+	struct b2b_sdp_state *st;
+	uint16_t port;
+	char *out;
+
+	b2b_sdp_state_free(fx->st);
+	b2b_port_pool_free(fx->leg[1].ports);
+	fx->realm[1].media_addrs[1] = fx->realm[1].media_addrs[0];
+	fx->realm[1].media_addrs[1].u.v4.s_addr = htonl(0xc6336402);
+	snprintf(fx->realm[1].media_addrs[1].text,
+		 sizeof(fx->realm[1].media_addrs[1].text), "198.51.100.2");
+	fx->realm[1].n_media_addrs = 2;
+	fx->leg[1].ports = b2b_port_pool_new(2, 20000, 20099);
+	assert_non_null(fx->leg[1].ports);
+	fx->st = b2b_sdp_state_new(&fx->leg[0], &fx->leg[1]);
+	assert_non_null(fx->st);
+	/* the first address has less room: the leg goes on the second */
+	first = b2b_port_pool_get(fx->leg[1].ports, 0);
+	assert_int_equal(b2b_ports_alloc(first, true, &port), 0);
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD
+		 "m=audio 4000 RTP/AVP 0\na=rtcp:4001\nm=video 4002 RTP/AVP 96\n");
+	has_line(out, "o=- 1 1 IN IP4 198.51.100.2");
+	has_line(out, "c=IN IP4 198.51.100.2");
+	has_line(out, "m=audio 20000 RTP/AVP 0");
+	has_line(out, "a=rtcp:20001 IN IP4 198.51.100.2");
+	has_line(out, "m=video 20002 RTP/AVP 96");
+	assert_int_equal(fx->st->leg[B2B_SDP_B].addr, 1);
+	assert_int_equal(b2b_ports_in_use(first), 2);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 6);
+	/* a re-offer keeps the leg where it is, though the first now has
+	 * more room */
+	assert_int_equal(b2b_ports_release(first, port, true), 0);
+	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD
+		 "m=audio 4000 RTP/AVP 0\nm=video 4002 RTP/AVP 96\n"
+		 "m=audio 4004 RTP/AVP 0\n");
+	has_line(out, "c=IN IP4 198.51.100.2");
+	has_line(out, "m=audio 20004 RTP/AVP 0");
+	assert_int_equal(b2b_ports_in_use(first), 0);
+	/* another call's leg: the first address, now the emptier one */
+	st = b2b_sdp_state_new(&fx->leg[0], &fx->leg[1]);
+	assert_non_null(st);
+	assert_int_equal(b2b_sdp_rewrite(st, B2B_SDP_A, B2B_SDP_OFFER,
+					 crlf(fx, HEAD "m=audio 4000 RTP/AVP 0\n"),
+					 strlen(crlf(fx, HEAD "m=audio 4000 RTP/AVP 0\n")),
+					 fx->home, &out, fx->err, sizeof(fx->err)), 0);
+	has_line(out, "c=IN IP4 198.51.100.1");
+	assert_int_equal(st->leg[B2B_SDP_B].addr, 0);
+	b2b_sdp_state_free(st);
+	assert_int_equal(b2b_ports_in_use(first), 0);
+}
+
+/* the leg's address is full: no port there, even with room elsewhere */
+static void test_leg_address_full(void **state)
+{
+	struct fx *fx = *state;
+	struct b2b_ports *first;
+	uint16_t port;
+	int taken = 0;
+
+	b2b_sdp_state_free(fx->st);
+	b2b_port_pool_free(fx->leg[1].ports);
+	fx->realm[1].media_addrs[1] = fx->realm[1].media_addrs[0];
+	fx->realm[1].media_addrs[1].u.v4.s_addr = htonl(0xc6336402);
+	fx->realm[1].n_media_addrs = 2;
+	fx->leg[1].ports = b2b_port_pool_new(2, 20000, 20099);
+	fx->st = b2b_sdp_state_new(&fx->leg[0], &fx->leg[1]);
+	assert_non_null(fx->st);
+	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD "m=audio 4000 RTP/AVP 0\n");
+	assert_int_equal(fx->st->leg[B2B_SDP_B].addr, 0);
+	first = b2b_port_pool_get(fx->leg[1].ports, 0);
+	while (b2b_ports_alloc(first, true, &port) == 0)
+		taken++;
+	expect(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD "m=audio 4000 RTP/AVP 0\n"
+	       "m=audio 4002 RTP/AVP 0\n", -ENOSPC);
+	assert_int_equal(b2b_ports_in_use(b2b_port_pool_get(fx->leg[1].ports, 1)),
+			 0);
+	for (int i = 0; i < taken; i++)
+		assert_int_equal(b2b_ports_release(first,
+						   (uint16_t)(20002 + 2 * i), true), 0);
+}
+
+/*
+ * Streams are allocated as the m= lines come: a re-offer adds them, a
+ * refused one leaves the state (and its ports) as it was, an MSRP stream's
+ * ends exist only while it is MSRP, and a saved state's streams are
+ * adopted, MSRP ones refused.
+ */
+static void test_streams_grow(void **state)
+{
+	static const char one[] =
+		"v=0\n"
+		"o=- 1 1 IN IP4 192.168.1.10\n"
+		"s=-\n"
+		"c=IN IP4 192.168.1.10\n"
+		"t=0 0\n"
+		"m=audio 41234 RTP/AVP 0\n";
+	static const char one_answer[] =
+		"v=0\n"
+		"o=- 2 2 IN IP4 10.0.0.9\n"
+		"s=-\n"
+		"c=IN IP4 10.0.0.9\n"
+		"t=0 0\n"
+		"m=audio 30000 RTP/AVP 0\n";
+	static const char three_bad[] =
+		"v=0\n"
+		"o=- 1 2 IN IP4 192.168.1.10\n"
+		"s=-\n"
+		"c=IN IP4 192.168.1.10\n"
+		"t=0 0\n"
+		"m=audio 41234 RTP/AVP 0\n"
+		"m=video 41236 RTP/AVP 96\n"
+		"m=audio 41238/2 RTP/AVP 0\n";
+	static const char three[] =
+		"v=0\n"
+		"o=- 1 3 IN IP4 192.168.1.10\n"
+		"s=-\n"
+		"c=IN IP4 192.168.1.10\n"
+		"t=0 0\n"
+		"m=audio 41234 RTP/AVP 0\n"
+		"m=message 7777 TCP/MSRP *\n"
+		"a=path:msrp://192.168.1.10:7777/pbx1;tcp\n"
+		"m=video 41236 RTP/AVP 96\n";
+	static const char three_answer[] =
+		"v=0\n"
+		"o=- 2 3 IN IP4 10.0.0.9\n"
+		"s=-\n"
+		"c=IN IP4 10.0.0.9\n"
+		"t=0 0\n"
+		"m=audio 30000 RTP/AVP 0\n"
+		"m=message 8888 TCP/MSRP *\n"
+		"a=path:msrp://10.0.0.9:8888/gw1;tcp\n"
+		"m=video 30002 RTP/AVP 96\n";
+	static const char no_msrp[] =
+		"v=0\n"
+		"o=- 1 4 IN IP4 192.168.1.10\n"
+		"s=-\n"
+		"c=IN IP4 192.168.1.10\n"
+		"t=0 0\n"
+		"m=audio 41234 RTP/AVP 0\n"
+		"m=message 0 TCP/MSRP *\n"
+		"m=video 41236 RTP/AVP 96\n";
+	struct fx *fx = *state;
+	struct b2b_sdp_state *copy;
+	struct ft_flow f[4];
+	char *out = NULL;
+
+	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, one);
+	ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, one_answer);
+	assert_int_equal(fx->st->n_streams, 1);
+	assert_null(fx->st->msrp[0]);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 2);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
+
+	/* refused at its third stream: nothing changed, no port kept */
+	assert_int_equal(rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER, three_bad, &out),
+			 -ENOTSUP);
+	assert_int_equal(fx->st->n_streams, 1);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
+	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 4);
+
+	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, three);
+	ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, three_answer);
+	assert_int_equal(fx->st->n_streams, 3);
+	assert_int_equal(fx->st->stream[1].kind, B2B_SDP_MSRP);
+	assert_null(fx->st->msrp[0]);
+	assert_non_null(fx->st->msrp[1]);
+	assert_null(fx->st->msrp[2]);
+	assert_int_equal(b2b_sdp_flows(fx->st, 1, f), 2);
+	assert_int_equal(b2b_sdp_flows(fx->st, 2, f), 4);
+	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 4);
+
+	/* a saved state's streams: MSRP cannot be adopted */
+	copy = b2b_sdp_state_new(&fx->leg[0], &fx->leg[1]);
+	assert_non_null(copy);
+	assert_int_equal(b2b_sdp_streams_adopt(copy, fx->st->stream, 3),
+			 -ENOTSUP);
+	assert_int_equal(copy->n_streams, 0);
+	assert_int_equal(b2b_sdp_streams_adopt(copy, fx->st->stream,
+					       B2B_SDP_MAX_STREAMS + 1),
+			 -EINVAL);
+
+	/* the MSRP stream declined: its ends go */
+	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, no_msrp);
+	assert_int_equal(fx->st->stream[1].kind, B2B_SDP_NONE);
+	assert_null(fx->st->msrp[1]);
+	assert_int_equal(b2b_sdp_flows(fx->st, 1, f), 0);
+
+	assert_int_equal(b2b_sdp_streams_adopt(copy, fx->st->stream, 3), 0);
+	assert_int_equal(copy->n_streams, 3);
+	assert_memory_equal(copy->stream, fx->st->stream,
+			    3 * sizeof(*copy->stream));
+	assert_int_equal(b2b_sdp_streams_adopt(copy, fx->st->stream, 1),
+			 -EINVAL);
+	/* adopted ports are the caller's to reserve: none to release here */
+	for (unsigned i = 0; i < copy->n_streams; i++)
+		for (int e = 0; e < 2; e++)
+			copy->stream[i].end[e].local.port = 0;
+	b2b_sdp_state_free(copy);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_baresip_to_carrier, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leg_address_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_linphone_mux_video, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_t38_reinvite, setup, teardown),
@@ -969,6 +1184,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_answer_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exhausted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_streams_grow, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
