@@ -18,6 +18,15 @@
  * reused only after every registered lcore has reported quiescence
  * (rte_rcu_qsbr_quiescent() once per loop).
  *
+ * Beside the hash, as rtpengine's kernel module keys flows by port: the
+ * first 32 local IPv4 addresses that flows use each get a table of 65536
+ * words indexed by UDP port, written alongside the hash and holding what
+ * it holds (slot and epoch, 0 for none).  Lookups of IPv4 keys whose
+ * address has a table read one word instead of the hash's buckets and
+ * keys; IPv6 and other addresses use the hash.  Readers see an address
+ * only after its table is zeroed (release store of the count), words are
+ * atomic 64-bit stores, and tables live until ft_index_free().
+ *
  * An entry the writer is in the middle of changing (ft_flow_read() gives
  * -EAGAIN) is left as it was: the change's own notice follows.  When two
  * slots claim one endpoint the later one wins and a warning is logged.
@@ -107,5 +116,8 @@ int ft_index_lookup(const struct ft_index *ix, const struct ft_endpoint *key,
 int ft_index_lookup_bulk(const struct ft_index *ix,
 			 const struct ft_index_key **keys, unsigned n,
 			 uint64_t *hits, uint32_t *slot, uint32_t *epoch);
+
+/* ft_index_direct_count - local IPv4 addresses that have a port table */
+unsigned ft_index_direct_count(const struct ft_index *ix);
 
 #endif

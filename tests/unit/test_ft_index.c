@@ -1,7 +1,9 @@
 /*
  * Unit tests of the flow index (dataplane/ft_index.c): rebuild on attach,
  * sync from notices (add, change of key, delete), rebuild on overflow,
- * two slots claiming one endpoint, and the RCU (lock-free) variant.
+ * two slots claiming one endpoint, the RCU (lock-free) variant, and the
+ * direct port tables of IPv4 addresses agreeing with the hash (a
+ * reference map under random adds, moves and deletes).
  * The EAL runs without hugepages or PCI, with a per-process file prefix.
  */
 #include <stdarg.h>
@@ -346,6 +348,220 @@ static void test_msrp_not_indexed(void **state)
 	assert_int_equal(fx->last_slot, sa);
 }
 
+static int setup_large(void **state)
+{
+	return setup_cap(state, 256, NULL);
+}
+
+/* IPv4 through its address's port table, IPv6 through the hash */
+static void test_direct_ipv4(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t a = put(fx, "203.0.113.5", 20000);
+	uint32_t b = put(fx, "2001:db8::5", 20000);
+	uint32_t c = put(fx, "203.0.113.5", 0);
+	uint32_t d = put(fx, "203.0.113.5", 65535);
+
+	assert_int_equal(ft_index_direct_count(fx->ix), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 4);
+	assert_int_equal(ft_index_direct_count(fx->ix), 1);
+	assert_slot(fx, "203.0.113.5", 20000, a);
+	assert_slot(fx, "2001:db8::5", 20000, b);
+	assert_slot(fx, "203.0.113.5", 0, c);
+	assert_slot(fx, "203.0.113.5", 65535, d);
+	assert_absent(fx, "203.0.113.5", 20002);
+	/* an IPv6 address whose first bytes are the IPv4 one's */
+	assert_absent(fx, "cb00:7105::", 20000);
+	/* delete: a miss */
+	assert_int_equal(ft_slot_free(fx->w, a), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_absent(fx, "203.0.113.5", 20000);
+	assert_slot(fx, "203.0.113.5", 0, c);
+}
+
+/* a slot moving from a direct endpoint to the hash and back, and between tables */
+static void test_direct_move(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t a = put(fx, "203.0.113.5", 20000);
+	struct ft_flow v6 = flow_to("2001:db8::7", 20000);
+	struct ft_flow other = flow_to("198.51.100.1", 30000);
+	struct ft_flow back = flow_to("203.0.113.5", 20002);
+
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_int_equal(ft_flow_put(fx->w, a, &v6), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_absent(fx, "203.0.113.5", 20000);
+	assert_slot(fx, "2001:db8::7", 20000, a);
+	assert_int_equal(ft_flow_put(fx->w, a, &other), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_int_equal(ft_index_direct_count(fx->ix), 2);
+	assert_absent(fx, "2001:db8::7", 20000);
+	assert_slot(fx, "198.51.100.1", 30000, a);
+	assert_int_equal(ft_flow_put(fx->w, a, &back), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_absent(fx, "198.51.100.1", 30000);
+	assert_slot(fx, "203.0.113.5", 20002, a);
+	/* the epoch the table gives follows a reuse of the slot */
+	assert_int_equal(ft_slot_free(fx->w, a), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_int_equal(ft_slot_alloc(fx->w, &a), 0);
+	assert_int_equal(ft_flow_put(fx->w, a, &back), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 1);
+	assert_slot(fx, "203.0.113.5", 20002, a);
+}
+
+/* the 33rd address has no table: the hash serves it */
+static void test_direct_full(void **state)
+{
+	struct fx *fx = *state;
+	char addr[40][INET_ADDRSTRLEN];
+	uint32_t slot[40];
+
+	for (unsigned i = 0; i < 40; i++) {
+		snprintf(addr[i], sizeof(addr[i]), "10.0.%u.1", i);
+		slot[i] = put(fx, addr[i], 4000);
+	}
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 40);
+	assert_int_equal(ft_index_direct_count(fx->ix), 32);
+	for (unsigned i = 0; i < 40; i++)
+		assert_slot(fx, addr[i], 4000, slot[i]);
+	assert_int_equal(ft_slot_free(fx->w, slot[0]), 0);
+	assert_int_equal(ft_slot_free(fx->w, slot[32]), 0);
+	assert_int_equal(ft_index_sync(fx->ix, fx->o), 2);
+	assert_absent(fx, addr[0], 4000);
+	assert_absent(fx, addr[32], 4000);
+	assert_slot(fx, addr[31], 4000, slot[31]);
+	assert_slot(fx, addr[33], 4000, slot[33]);
+	/* freed tables stay: the address keeps its table */
+	assert_int_equal(ft_index_direct_count(fx->ix), 32);
+}
+
+#define R_ADDRS 44	/* 40 IPv4 (8 past the tables), 4 IPv6 */
+#define R_PORTS 6
+#define R_EPS (R_ADDRS * R_PORTS)
+
+static struct ft_flow r_flow(unsigned e)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned addr = e / R_PORTS;
+
+	if (addr < 40)
+		snprintf(a, sizeof(a), "10.1.%u.%u", addr, addr + 1);
+	else
+		snprintf(a, sizeof(a), "2001:db8::%u", addr);
+	return flow_to(a, (uint16_t)(5000 + 2 * (e % R_PORTS)));
+}
+
+static uint32_t r_next(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* every endpoint looked up one by one and in bursts against @ref */
+static void r_check(struct fx *fx, const int32_t *ref)
+{
+	struct ft_index_key keys[R_EPS];
+	const struct ft_index_key *kp[R_EPS];
+	uint32_t bs[FT_INDEX_BULK], be[FT_INDEX_BULK];
+
+	memset(keys, 0, sizeof(keys));
+	for (unsigned e = 0; e < R_EPS; e++) {
+		struct ft_flow f = r_flow(e);
+		uint32_t slot, epoch;
+		int rc = ft_index_lookup(fx->ix, &f.local, &slot, &epoch);
+
+		keys[e].ep = f.local;
+		kp[e] = &keys[e];
+		if (ref[e] < 0) {
+			assert_int_equal(rc, -ENOENT);
+		} else {
+			struct ft_version v;
+			struct ft_flow got;
+
+			assert_int_equal(rc, 0);
+			assert_int_equal(slot, (uint32_t)ref[e]);
+			assert_int_equal(ft_flow_read(fx->o, slot, &got, &v), 0);
+			assert_int_equal(epoch, v.epoch);
+		}
+	}
+	for (unsigned at = 0; at < R_EPS; at += FT_INDEX_BULK) {
+		unsigned n = R_EPS - at < FT_INDEX_BULK ? R_EPS - at :
+							  FT_INDEX_BULK;
+		uint64_t hits = ~0ull;
+		int found = ft_index_lookup_bulk(fx->ix, &kp[at], n, &hits,
+						 bs, be);
+		int want = 0;
+
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t slot, epoch;
+			bool hit = (hits >> i) & 1;
+
+			assert_int_equal(hit, ref[at + i] >= 0);
+			if (!hit)
+				continue;
+			want++;
+			assert_int_equal(ft_index_lookup(fx->ix, &keys[at + i].ep,
+							 &slot, &epoch), 0);
+			assert_int_equal(bs[i], slot);
+			assert_int_equal(be[i], epoch);
+		}
+		assert_int_equal(found, want);
+		assert_int_equal(hits >> (n - 1) >> 1, 0);
+	}
+}
+
+/* random adds, moves and deletes: the index agrees with a reference map */
+static void test_direct_random(void **state)
+{
+	struct fx *fx = *state;
+	int32_t ref[R_EPS];		/* endpoint -> slot, or -1 */
+	int32_t at[256];		/* slot -> endpoint, or -1 */
+	uint32_t x = 2463534242u;
+
+	memset(ref, 0xff, sizeof(ref));
+	memset(at, 0xff, sizeof(at));
+	for (unsigned step = 0; step < 3000; step++) {
+		unsigned op = r_next(&x) % 10;
+		unsigned e = r_next(&x) % R_EPS;
+		uint32_t slot = r_next(&x) % 256;
+
+		if (ref[e] >= 0) {
+			/* the endpoint is taken: free its slot */
+			slot = (uint32_t)ref[e];
+			assert_int_equal(ft_slot_free(fx->w, slot), 0);
+			ref[e] = -1;
+			at[slot] = -1;
+		} else if (op < 5 || at[slot] < 0) {
+			struct ft_flow f = r_flow(e);
+
+			if (ft_slot_alloc(fx->w, &slot) != 0)
+				continue;
+			assert_int_equal(ft_flow_put(fx->w, slot, &f), 0);
+			ref[e] = (int32_t)slot;
+			at[slot] = (int32_t)e;
+		} else {
+			/* an existing slot moves to the free endpoint */
+			struct ft_flow f = r_flow(e);
+
+			assert_int_equal(ft_flow_put(fx->w, slot, &f), 0);
+			ref[at[slot]] = -1;
+			ref[e] = (int32_t)slot;
+			at[slot] = (int32_t)e;
+		}
+		if (r_next(&x) % 8 == 0) {
+			assert_true(ft_index_sync(fx->ix, fx->o) >= 0);
+			r_check(fx, ref);
+		}
+	}
+	assert_true(ft_index_sync(fx->ix, fx->o) >= 0);
+	r_check(fx, ref);
+	assert_int_equal(ft_index_direct_count(fx->ix), 32);
+}
+
 static void test_capacity_mismatch(void **state)
 {
 	struct fx *fx = *state;
@@ -408,6 +624,14 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msrp_not_indexed, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_direct_ipv4, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_direct_move, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_direct_full, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_direct_random,
+						setup_large, teardown),
 		cmocka_unit_test_setup_teardown(test_capacity_mismatch, setup,
 						teardown),
 		cmocka_unit_test(test_rcu_variant),
