@@ -122,6 +122,23 @@ static int gate_apply(struct store_txn *txn, void *arg)
 	return 0;
 }
 
+/* until the writer is inside gate_apply() */
+static void gate_wait_entered(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	while (!g->entered)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_open(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->open = true;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
 static void test_queued_during_commit_share_one_txn(void **state)
 {
 	struct fixture *fx = *state;
@@ -135,18 +152,12 @@ static void test_queued_during_commit_share_one_txn(void **state)
 	assert_non_null(w);
 	assert_int_equal(store_writer_submit(w, gate_apply, NULL, &g, "gate"),
 			 0);
-	pthread_mutex_lock(&g.lock);
-	while (!g.entered)
-		pthread_cond_wait(&g.cond, &g.lock);
-	pthread_mutex_unlock(&g.lock);
+	gate_wait_entered(&g);
 	for (int i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "queued-%d", i);
 		submit_cdr(w, name, 0, &released);
 	}
-	pthread_mutex_lock(&g.lock);
-	g.open = true;
-	pthread_cond_broadcast(&g.cond);
-	pthread_mutex_unlock(&g.lock);
+	gate_open(&g);
 	store_writer_drain(w);
 	store_writer_stats_get(w, &s);
 	assert_int_equal(s.jobs, 101);
@@ -170,17 +181,11 @@ static void test_failing_write_costs_only_itself(void **state)
 	 * retried write by write */
 	assert_int_equal(store_writer_submit(w, gate_apply, NULL, &g, "gate"),
 			 0);
-	pthread_mutex_lock(&g.lock);
-	while (!g.entered)
-		pthread_cond_wait(&g.cond, &g.lock);
-	pthread_mutex_unlock(&g.lock);
+	gate_wait_entered(&g);
 	submit_cdr(w, "first", 0, &released);
 	submit_cdr(w, "bad", -EPROTO, &released);
 	submit_cdr(w, "third", 0, &released);
-	pthread_mutex_lock(&g.lock);
-	g.open = true;
-	pthread_cond_broadcast(&g.cond);
-	pthread_mutex_unlock(&g.lock);
+	gate_open(&g);
 	store_writer_drain(w);
 	store_writer_stats_get(w, &s);
 	assert_int_equal(s.jobs, 3);
