@@ -192,8 +192,14 @@ test_media_ports_PKGS :=
 test_sdes_SRCS := b2bua/sdes.c
 test_sdes_PKGS := openssl
 test_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c \
-	b2bua/msrp_sdp.c dataplane/msrp_parse.c dataplane/msrp_fp.c
+	b2bua/msrp_sdp.c dataplane/msrp_parse.c dataplane/msrp_fp.c \
+	tests/unit/sdp_fixture.c
 test_sdp_rewrite_PKGS := sofia-sip-ua openssl
+$(BUILD)/tests/unit/sdp_fixture.o: CFLAGS += $(call pc_cflags,cmocka sofia-sip-ua openssl)
+# the rewriter's MSRP streams, on the same fixture
+UNIT_TESTS += test_sdp_msrp
+test_sdp_msrp_SRCS := $(test_sdp_rewrite_SRCS)
+test_sdp_msrp_PKGS := $(test_sdp_rewrite_PKGS)
 
 # dialog records and saved media state, what a restarted sbcd resumes
 UNIT_TESTS += test_dialog_record

@@ -18,151 +18,7 @@
 
 #include <cmocka.h>
 
-#include "sdp_rewrite.h"
-
-#define RFC_KEY "PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR"
-/* a self-signed certificate (no key: only its fingerprint is needed) */
-#define MSRP_CERT "tests/unit/msrp-cert.pem"
-#define MSRP_CERT_FP "sha-256 CF:02:40:AE:78:06:1C:2E:AE:98:CA:0A:BC:B9:04:" \
-	"40:0F:26:B7:1F:85:F0:D8:D7:EE:BA:B2:E6:C2:A9:A2:37"
-
-struct fx {
-	struct cfg_realm realm[2];
-	struct b2b_sdp_leg leg[2];
-	struct b2b_sdp_state *st;
-	su_home_t *home;
-	char err[B2B_SDP_ERR_MAX];
-};
-
-static void realm_init(struct cfg_realm *r, const char *name, const char *ip,
-		       uint16_t min, enum cfg_srtp_policy srtp)
-{
-	memset(r, 0, sizeof(*r));
-	snprintf(r->name, sizeof(r->name), "%s", name);
-	r->media_addrs[0].af = AF_INET;
-	assert_int_equal(inet_pton(AF_INET, ip, &r->media_addrs[0].u.v4), 1);
-	snprintf(r->media_addrs[0].text, sizeof(r->media_addrs[0].text), "%s",
-		 ip);
-	r->n_media_addrs = 1;
-	r->media_port_min = min;
-	r->media_port_max = (uint16_t)(min + 99);
-	r->srtp = srtp;
-	/* the MSRP relay on the address after the media one */
-	r->msrp_addr = r->media_addrs[0];
-	r->msrp_addr.u.v4.s_addr =
-		htonl(ntohl(r->media_addrs[0].u.v4.s_addr) + 4);
-	inet_ntop(AF_INET, &r->msrp_addr.u.v4, r->msrp_addr.text,
-		  sizeof(r->msrp_addr.text));
-	r->msrp_port = 2855;
-	r->msrp_tls_port = 2856;
-	r->msrp = true;
-}
-
-static int setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-
-	assert_non_null(fx);
-	realm_init(&fx->realm[0], "access", "203.0.113.1", 10000,
-		   CFG_SRTP_OPTIONAL);
-	realm_init(&fx->realm[1], "carrier", "198.51.100.1", 20000,
-		   CFG_SRTP_OFF);
-	for (int i = 0; i < 2; i++) {
-		fx->leg[i].realm = &fx->realm[i];
-		fx->leg[i].ports = b2b_port_pool_new(1,
-						     fx->realm[i].media_port_min,
-						     fx->realm[i].media_port_max);
-		assert_non_null(fx->leg[i].ports);
-	}
-	fx->st = b2b_sdp_state_new(&fx->leg[0], &fx->leg[1]);
-	fx->home = su_home_new(sizeof(su_home_t));
-	assert_non_null(fx->st);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-
-	b2b_sdp_state_free(fx->st);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(b2b_port_pool_in_use(fx->leg[i].ports), 0);
-		b2b_port_pool_free(fx->leg[i].ports);
-	}
-	su_home_unref(fx->home);
-	free(fx);
-	return 0;
-}
-
-/* CRLF line ends from a text written with \n */
-static char *crlf(struct fx *fx, const char *text)
-{
-	char *out = su_alloc(fx->home, strlen(text) * 2 + 1), *p = out;
-
-	for (; *text; text++) {
-		if (*text == '\n')
-			*p++ = '\r';
-		*p++ = *text;
-	}
-	*p = '\0';
-	return out;
-}
-
-static int rewrite(struct fx *fx, enum b2b_sdp_side from,
-		   enum b2b_sdp_type type, const char *text, char **out)
-{
-	const char *body = crlf(fx, text);
-
-	return b2b_sdp_rewrite(fx->st, from, type, body, strlen(body),
-			       fx->home, out, fx->err, sizeof(fx->err));
-}
-
-static char *ok(struct fx *fx, enum b2b_sdp_side from, enum b2b_sdp_type type,
-		const char *text)
-{
-	char *out = NULL;
-	int ret = rewrite(fx, from, type, text, &out);
-
-	if (ret)
-		fail_msg("rewrite: %d %s", ret, fx->err);
-	assert_non_null(out);
-	return out;
-}
-
-static void has_line(const char *body, const char *line)
-{
-	char want[256];
-
-	snprintf(want, sizeof(want), "\r\n%s\r\n", line);
-	if (!strstr(body, want))
-		fail_msg("no line \"%s\" in:\n%s", line, body);
-}
-
-static void no_text(const char *body, const char *text)
-{
-	if (strstr(body, text))
-		fail_msg("\"%s\" found in:\n%s", text, body);
-}
-
-/* the key of the a=crypto line with @tag in @body */
-static void crypto_of(const char *body, unsigned tag, struct b2b_sdes *c)
-{
-	char want[32];
-	const char *p;
-	char line[B2B_SDES_ATTR_MAX];
-	size_t n;
-
-	snprintf(want, sizeof(want), "a=crypto:%u ", tag);
-	p = strstr(body, want);
-	assert_non_null(p);
-	p += strlen("a=crypto:");
-	n = strcspn(p, "\r");
-	assert_true(n < sizeof(line));
-	memcpy(line, p, n);
-	line[n] = '\0';
-	assert_int_equal(b2b_sdes_parse(line, c, NULL), 0);
-}
+#include "sdp_fixture.h"
 
 static const char baresip_offer[] =
 	"v=0\n"
@@ -245,17 +101,17 @@ static void test_baresip_to_carrier(void **state)
 	struct ft_flow f[4];
 	char *out;
 
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, baresip_offer);
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, baresip_offer);
 	assert_string_equal(out, baresip_to_carrier);
-	no_text(out, "192.168.1.10");
-	no_text(out, "198.18.7.9");
+	sdp_fx_no_text(out, "192.168.1.10");
+	sdp_fx_no_text(out, "198.18.7.9");
 
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, carrier_answer);
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, carrier_answer);
 	assert_memory_equal(out, carrier_to_baresip_head,
 			    strlen(carrier_to_baresip_head));
-	no_text(out, "10.20.30.40");
-	no_text(out, RFC_KEY);
-	crypto_of(out, 2, &ours);
+	sdp_fx_no_text(out, "10.20.30.40");
+	sdp_fx_no_text(out, RFC_KEY);
+	sdp_fx_crypto_of(out, 2, &ours);
 	assert_int_equal(ours.suite, FT_SUITE_AES_CM_128_HMAC_SHA1_80);
 
 	/* A->B RTP, B->A RTP, A->B RTCP, B->A RTCP */
@@ -282,11 +138,11 @@ static void test_baresip_to_carrier(void **state)
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
 
 	/* the same offer again (a re-INVITE): same ports, same keys, same o= */
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, baresip_offer);
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, baresip_offer);
 	assert_string_equal(out, baresip_to_carrier);
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, carrier_answer);
-	has_line(out, "o=- 99 1 IN IP4 203.0.113.1");
-	crypto_of(out, 2, &theirs);
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, carrier_answer);
+	sdp_fx_has_line(out, "o=- 99 1 IN IP4 203.0.113.1");
+	sdp_fx_crypto_of(out, 2, &theirs);
 	assert_true(b2b_sdes_equal(&ours, &theirs));
 	b2b_sdes_clear(&ours);
 	b2b_sdes_clear(&theirs);
@@ -299,16 +155,16 @@ static void test_rekey(void **state)
 	struct b2b_sdes first, second;
 	char *offer = strdup(baresip_offer), *p, *out;
 
-	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, carrier_answer);
-	crypto_of(out, 2, &first);
+	sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, carrier_answer);
+	sdp_fx_crypto_of(out, 2, &first);
 	p = strstr(offer, "2 AES_CM_128_HMAC_SHA1_80 inline:PS1u");
 	p[strlen("2 AES_CM_128_HMAC_SHA1_80 inline:")] = 'Q';
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
-	has_line(out, "o=- 1180434370 3212893318 IN IP4 198.51.100.1");
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, carrier_answer);
-	has_line(out, "o=- 99 2 IN IP4 203.0.113.1");
-	crypto_of(out, 2, &second);
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
+	sdp_fx_has_line(out, "o=- 1180434370 3212893318 IN IP4 198.51.100.1");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, carrier_answer);
+	sdp_fx_has_line(out, "o=- 99 2 IN IP4 203.0.113.1");
+	sdp_fx_crypto_of(out, 2, &second);
 	assert_false(b2b_sdes_equal(&first, &second));
 	b2b_sdes_clear(&first);
 	b2b_sdes_clear(&second);
@@ -351,17 +207,17 @@ static void test_linphone_mux_video(void **state)
 	struct ft_flow f[4];
 	char *out;
 
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
-	has_line(out, "m=audio 20000 RTP/AVP 96 0 8 101");
-	has_line(out, "m=video 20002 RTP/AVPF 96 97");
-	has_line(out, "a=rtcp-mux");
-	has_line(out, "a=rtcp-fb:* nack pli");
-	no_text(out, "10.1.2.3");
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, answer);
-	has_line(out, "m=audio 10000 RTP/AVP 0 101");
-	has_line(out, "a=rtcp-mux");
-	has_line(out, "m=video 0 RTP/AVPF 96");
-	no_text(out, "a=rtcp:");
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
+	sdp_fx_has_line(out, "m=audio 20000 RTP/AVP 96 0 8 101");
+	sdp_fx_has_line(out, "m=video 20002 RTP/AVPF 96 97");
+	sdp_fx_has_line(out, "a=rtcp-mux");
+	sdp_fx_has_line(out, "a=rtcp-fb:* nack pli");
+	sdp_fx_no_text(out, "10.1.2.3");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, answer);
+	sdp_fx_has_line(out, "m=audio 10000 RTP/AVP 0 101");
+	sdp_fx_has_line(out, "a=rtcp-mux");
+	sdp_fx_has_line(out, "m=video 0 RTP/AVPF 96");
+	sdp_fx_no_text(out, "a=rtcp:");
 	/* A's audio is one port; B's video pair went back */
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 1);
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
@@ -394,11 +250,11 @@ static void carrier_call(struct fx *fx)
 {
 	char *out;
 
-	out = ok(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer);
-	has_line(out, "m=audio 10000 RTP/AVP 8 101");
-	out = ok(fx, B2B_SDP_A, B2B_SDP_ANSWER, phone_answer);
-	has_line(out, "m=audio 20000 RTP/AVP 8 101");
-	has_line(out, "o=- 7 7 IN IP4 198.51.100.1");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer);
+	sdp_fx_has_line(out, "m=audio 10000 RTP/AVP 8 101");
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_ANSWER, phone_answer);
+	sdp_fx_has_line(out, "m=audio 20000 RTP/AVP 8 101");
+	sdp_fx_has_line(out, "o=- 7 7 IN IP4 198.51.100.1");
 }
 
 /* a call from the carrier side, then a T.38 re-INVITE from the carrier */
@@ -429,14 +285,14 @@ static void test_t38_reinvite(void **state)
 	char *out;
 
 	carrier_call(fx);
-	out = ok(fx, B2B_SDP_B, B2B_SDP_OFFER, t38_offer);
-	has_line(out, "o=- 42 2 IN IP4 203.0.113.1");
-	has_line(out, "m=image 10000 udptl t38");
-	has_line(out, "a=T38FaxMaxDatagram:400");
-	out = ok(fx, B2B_SDP_A, B2B_SDP_ANSWER, t38_answer);
-	has_line(out, "m=image 20000 udptl t38");
-	has_line(out, "o=- 7 8 IN IP4 198.51.100.1");
-	no_text(out, "192.168.1.10");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_OFFER, t38_offer);
+	sdp_fx_has_line(out, "o=- 42 2 IN IP4 203.0.113.1");
+	sdp_fx_has_line(out, "m=image 10000 udptl t38");
+	sdp_fx_has_line(out, "a=T38FaxMaxDatagram:400");
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_ANSWER, t38_answer);
+	sdp_fx_has_line(out, "m=image 20000 udptl t38");
+	sdp_fx_has_line(out, "o=- 7 8 IN IP4 198.51.100.1");
+	sdp_fx_no_text(out, "192.168.1.10");
 	assert_int_equal(fx->st->stream[0].kind, B2B_SDP_UDPTL);
 	assert_int_equal(fx->st->stream[0].end[B2B_SDP_A].peer.port, 41300);
 }
@@ -466,30 +322,30 @@ static void test_hold(void **state)
 	char *out;
 
 	carrier_call(fx);
-	out = ok(fx, B2B_SDP_B, B2B_SDP_OFFER, hold_sendonly);
-	has_line(out, "a=sendonly");
-	has_line(out, "o=- 42 2 IN IP4 203.0.113.1");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_OFFER, hold_sendonly);
+	sdp_fx_has_line(out, "a=sendonly");
+	sdp_fx_has_line(out, "o=- 42 2 IN IP4 203.0.113.1");
 	assert_true(fx->st->stream[0].end[B2B_SDP_B].hold);
 	assert_int_equal(fx->st->stream[0].end[B2B_SDP_B].dir,
 			 B2B_SDP_SENDONLY);
 
-	out = ok(fx, B2B_SDP_B, B2B_SDP_OFFER, hold_zero);
-	has_line(out, "c=IN IP4 203.0.113.1");
-	has_line(out, "a=sendonly");
-	has_line(out, "m=audio 10000 RTP/AVP 8 101");
-	no_text(out, "0.0.0.0");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_OFFER, hold_zero);
+	sdp_fx_has_line(out, "c=IN IP4 203.0.113.1");
+	sdp_fx_has_line(out, "a=sendonly");
+	sdp_fx_has_line(out, "m=audio 10000 RTP/AVP 8 101");
+	sdp_fx_no_text(out, "0.0.0.0");
 	/* the same body as before: o= stays */
-	has_line(out, "o=- 42 2 IN IP4 203.0.113.1");
+	sdp_fx_has_line(out, "o=- 42 2 IN IP4 203.0.113.1");
 	/* the carrier's last real address is kept for the flows */
-	out = ok(fx, B2B_SDP_A, B2B_SDP_ANSWER, phone_answer);
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_ANSWER, phone_answer);
 	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 4);
 	assert_memory_equal(f[0].dst.addr, "\x0a\x14\x1e\x28", 4);
 	assert_int_equal(fx->st->stream[0].end[B2B_SDP_B].dir, B2B_SDP_SENDONLY);
 
 	/* resume */
-	out = ok(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer);
-	has_line(out, "o=- 42 3 IN IP4 203.0.113.1");
-	no_text(out, "a=sendonly");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer);
+	sdp_fx_has_line(out, "o=- 42 3 IN IP4 203.0.113.1");
+	sdp_fx_no_text(out, "a=sendonly");
 }
 
 /* several crypto lines on a realm that requires SRTP: GCM is taken */
@@ -511,17 +367,17 @@ static void test_required_best_suite(void **state)
 
 	fx->realm[0].srtp = CFG_SRTP_REQUIRED;
 	fx->realm[1].srtp = CFG_SRTP_REQUIRED;
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
 	assert_int_equal(fx->st->stream[0].end[B2B_SDP_A].peer_key.suite,
 			 FT_SUITE_AEAD_AES_128_GCM);
 	assert_int_equal(fx->st->stream[0].end[B2B_SDP_A].peer_key.tag, 2);
 	/* our offer to B: all three suites, our own keys, tags 1..3 */
-	has_line(out, "m=audio 20000 RTP/SAVP 0");
-	crypto_of(out, 1, &c);
+	sdp_fx_has_line(out, "m=audio 20000 RTP/SAVP 0");
+	sdp_fx_crypto_of(out, 1, &c);
 	assert_int_equal(c.suite, FT_SUITE_AEAD_AES_128_GCM);
-	crypto_of(out, 3, &c);
+	sdp_fx_crypto_of(out, 3, &c);
 	assert_int_equal(c.suite, FT_SUITE_AES_CM_128_HMAC_SHA1_32);
-	no_text(out, RFC_KEY);
+	sdp_fx_no_text(out, RFC_KEY);
 	b2b_sdes_clear(&c);
 }
 
@@ -532,7 +388,7 @@ static void test_required_refused(void **state)
 	char *out;
 
 	fx->realm[1].srtp = CFG_SRTP_REQUIRED;
-	assert_int_equal(rewrite(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer,
+	assert_int_equal(sdp_fx_rewrite(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer,
 				 &out), -ENOTSUP);
 	assert_null(out);
 	assert_string_equal(fx->err, "plain RTP, realm requires SRTP");
@@ -540,7 +396,7 @@ static void test_required_refused(void **state)
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 0);
 	/* SAVP offered from a realm with srtp off */
 	fx->realm[1].srtp = CFG_SRTP_OFF;
-	assert_int_equal(rewrite(fx, B2B_SDP_B, B2B_SDP_OFFER, baresip_offer,
+	assert_int_equal(sdp_fx_rewrite(fx, B2B_SDP_B, B2B_SDP_OFFER, baresip_offer,
 				 &out), -ENOTSUP);
 }
 
@@ -566,261 +422,21 @@ static void test_rejected_streams(void **state)
 	struct fx *fx = *state;
 	char *out;
 
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
-	has_line(out, "m=audio 20000 RTP/AVP 0");
-	has_line(out, "m=video 0 RTP/AVP 96");
-	has_line(out, "m=video 0 UDP/TLS/RTP/SAVPF 96");
-	has_line(out, "m=message 2855 TCP/MSRP *");
-	has_line(out, "c=IN IP4 198.51.100.5");
-	no_text(out, "192.168.1.10");
-	has_line(out, "a=mid:0");
-	no_text(out, "BUNDLE");
-	no_text(out, "fingerprint");
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
+	sdp_fx_has_line(out, "m=audio 20000 RTP/AVP 0");
+	sdp_fx_has_line(out, "m=video 0 RTP/AVP 96");
+	sdp_fx_has_line(out, "m=video 0 UDP/TLS/RTP/SAVPF 96");
+	sdp_fx_has_line(out, "m=message 2855 TCP/MSRP *");
+	sdp_fx_has_line(out, "c=IN IP4 198.51.100.5");
+	sdp_fx_no_text(out, "192.168.1.10");
+	sdp_fx_has_line(out, "a=mid:0");
+	sdp_fx_no_text(out, "BUNDLE");
+	sdp_fx_no_text(out, "fingerprint");
 	assert_int_equal(fx->st->stream[3].kind, B2B_SDP_MSRP);
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
 }
 
 /* the SBC's a=path toward a leg, and its session-id */
-static const char *sbc_path(const char *body, const char *prefix, char id[17])
-{
-	const char *p = strstr(body, prefix);
-
-	if (!p)
-		fail_msg("no \"%s\" in:\n%s", prefix, body);
-	p += strlen(prefix);
-	assert_non_null(strstr(p, ";tcp\r\n"));
-	assert_int_equal(strstr(p, ";tcp\r\n") - p, 16);
-	memcpy(id, p, 16);
-	id[16] = '\0';
-	return p;
-}
-
-/*
- * MSRP (msrp_sdp.h): each leg gets the SBC's own path with an ID of its
- * own; the offerer connects unless a=setup says otherwise (RFC 4975
- * section 5.4, RFC 6135); the flows carry what the relay needs.
- */
-static void test_msrp(void **state)
-{
-	static const char offer[] =
-		"v=0\n"
-		"o=- 1 1 IN IP4 192.168.1.10\n"
-		"s=-\n"
-		"c=IN IP4 192.168.1.10\n"
-		"t=0 0\n"
-		"m=message 7777 TCP/MSRP *\n"
-		"a=accept-types:text/plain\n"
-		"a=path:msrp://192.168.1.10:7777/pbx1;tcp\n";
-	static const char answer[] =
-		"v=0\n"
-		"o=- 2 2 IN IP4 10.0.0.9\n"
-		"s=-\n"
-		"c=IN IP4 10.0.0.9\n"
-		"t=0 0\n"
-		"m=message 8888 TCP/MSRP *\n"
-		"a=accept-types:text/plain\n"
-		"a=path:msrp://10.0.0.9:8888/gw1;tcp\n";
-	struct fx *fx = *state;
-	char ida[17], idb[17], *out;
-	struct ft_flow f[4];
-
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
-	has_line(out, "m=message 2855 TCP/MSRP *");
-	has_line(out, "c=IN IP4 198.51.100.5");
-	has_line(out, "a=setup:actpass");
-	has_line(out, "a=accept-types:text/plain");
-	sbc_path(out, "a=path:msrp://198.51.100.5:2855/", idb);
-	no_text(out, "192.168.1.10");
-	no_text(out, "pbx1");
-	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 0);
-
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, answer);
-	has_line(out, "m=message 2855 TCP/MSRP *");
-	has_line(out, "c=IN IP4 203.0.113.5");
-	sbc_path(out, "a=path:msrp://203.0.113.5:2855/", ida);
-	no_text(out, "10.0.0.9");
-	no_text(out, "gw1");
-	no_text(out, "a=setup");		/* the offer had none */
-	assert_string_not_equal(ida, idb);
-	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 0);
-	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 0);
-
-	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
-	/* leg A: the caller offered, so it connects to the SBC */
-	assert_int_equal(f[0].kind, FT_KIND_MSRP);
-	assert_int_equal(f[0].local.port, 2855);
-	assert_memory_equal(f[0].local.addr, "\xcb\x00\x71\x05", 4);
-	assert_int_equal(f[0].msrp.flags, 0);
-	assert_memory_equal(f[0].msrp.id, ida, 16);
-	assert_int_equal(f[0].msrp.path_len,
-			 strlen("msrp://192.168.1.10:7777/pbx1;tcp"));
-	assert_memory_equal(f[0].msrp.path,
-			    "msrp://192.168.1.10:7777/pbx1;tcp",
-			    f[0].msrp.path_len);
-	/* leg B: the SBC offered and the answer said nothing: it connects */
-	assert_int_equal(f[1].msrp.flags, FT_MSRP_ACTIVE);
-	assert_memory_equal(f[1].msrp.id, idb, 16);
-	assert_int_equal(f[1].msrp.peer.family, FT_FAMILY_IPV4);
-	assert_memory_equal(f[1].msrp.peer.addr, "\x0a\x00\x00\x09", 4);
-	assert_int_equal(f[1].msrp.peer.port, 8888);
-
-	/* a re-offer keeps the IDs; a=setup turns the roles round */
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
-		 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
-		 "c=IN IP4 192.168.1.10\nt=0 0\n"
-		 "m=message 7777 TCP/MSRP *\na=setup:passive\n"
-		 "a=path:msrp://192.168.1.10:7777/pbx1;tcp\n");
-	sbc_path(out, "a=path:msrp://198.51.100.5:2855/", f[3].msrp.path);
-	assert_memory_equal(f[3].msrp.path, idb, 16);
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER,
-		 "v=0\no=- 2 3 IN IP4 10.0.0.9\ns=-\nc=IN IP4 10.0.0.9\n"
-		 "t=0 0\nm=message 8888 TCP/MSRP *\na=setup:active\n"
-		 "a=path:msrp://10.0.0.9:8888/gw1;tcp\n");
-	has_line(out, "a=setup:active");
-	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
-	assert_int_equal(f[0].msrp.flags, FT_MSRP_ACTIVE);
-	assert_memory_equal(f[0].msrp.id, ida, 16);
-	assert_int_equal(f[0].msrp.peer.port, 7777);
-	assert_int_equal(f[1].msrp.flags, 0);
-}
-
-/*
- * MSRP over TLS (RFC 4975 section 14): TLS toward the leg that offered it,
- * kept in an offer toward a realm with a certificate, plain TCP toward one
- * without; the flows say which of the SBC's URIs is msrps:.
- */
-static void test_msrp_tls(void **state)
-{
-	static const char offer[] =
-		"v=0\no=- 1 1 IN IP4 192.168.1.10\ns=-\n"
-		"c=IN IP4 192.168.1.10\nt=0 0\n"
-		"m=message 7777 TCP/TLS/MSRP *\n"
-		"a=path:msrps://192.168.1.10:7777/pbx1;tcp\n";
-	struct fx *fx = *state;
-	char ida[17], idb[17], *out;
-	struct ft_flow f[4];
-
-	snprintf(fx->realm[0].tls_cert, sizeof(fx->realm[0].tls_cert), "%s",
-		 MSRP_CERT);
-	snprintf(fx->realm[0].tls_key, sizeof(fx->realm[0].tls_key), "k");
-	/* the carrier realm has no certificate: TCP toward it */
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, offer);
-	has_line(out, "m=message 2855 TCP/MSRP *");
-	sbc_path(out, "a=path:msrp://198.51.100.5:2855/", idb);
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER,
-		 "v=0\no=- 2 2 IN IP4 10.0.0.9\ns=-\nc=IN IP4 10.0.0.9\n"
-		 "t=0 0\nm=message 8888 TCP/MSRP *\n"
-		 "a=path:msrp://10.0.0.9:8888/gw1;tcp\n");
-	/* the PBX offered TLS: its answer is TLS, on the TLS port, with the
-	 * fingerprint of the realm's certificate (RFC 4975 section 14.1) */
-	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
-	sbc_path(out, "a=path:msrps://203.0.113.5:2856/", ida);
-	no_text(out, "a=path:msrp:");
-	has_line(out, "a=fingerprint:" MSRP_CERT_FP);
-	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
-	assert_int_equal(f[0].local.port, 2856);
-	assert_int_equal(f[0].msrp.flags, FT_MSRP_TLS);
-	assert_memory_equal(f[0].msrp.path,
-			    "msrps://192.168.1.10:7777/pbx1;tcp",
-			    f[0].msrp.path_len);
-	assert_int_equal(f[1].local.port, 2855);
-	assert_int_equal(f[1].msrp.flags, FT_MSRP_ACTIVE);
-
-	/* both realms with certificates: TLS on both legs */
-	snprintf(fx->realm[1].tls_cert, sizeof(fx->realm[1].tls_cert), "%s",
-		 MSRP_CERT);
-	snprintf(fx->realm[1].tls_key, sizeof(fx->realm[1].tls_key), "k");
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
-		 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
-		 "c=IN IP4 192.168.1.10\nt=0 0\n"
-		 "m=message 7777 TCP/TLS/MSRP *\n"
-		 "a=path:msrps://192.168.1.10:7777/pbx1;tcp\n");
-	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
-	sbc_path(out, "a=path:msrps://198.51.100.5:2856/", idb);
-	has_line(out, "a=fingerprint:" MSRP_CERT_FP);
-	/* the carrier's fingerprints: the strongest hash goes to the relay */
-	out = ok(fx, B2B_SDP_B, B2B_SDP_ANSWER,
-		 "v=0\no=- 2 3 IN IP4 10.0.0.9\ns=-\nc=IN IP4 10.0.0.9\n"
-		 "t=0 0\n"
-		 "a=fingerprint:sha-1 30:A0:9B:A4:AC:95:83:F6:F6:4A:02:F0:EB:"
-		 "3E:7C:4D:7D:20:32:2C\n"
-		 "m=message 8888 TCP/TLS/MSRP *\n"
-		 "a=fingerprint:md5 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:"
-		 "EE:FF\n"
-		 "a=fingerprint:" MSRP_CERT_FP "\n"
-		 "a=path:msrps://10.0.0.9:8888/gw1;tcp\n");
-	has_line(out, "m=message 2856 TCP/TLS/MSRP *");
-	has_line(out, "a=fingerprint:" MSRP_CERT_FP);
-	no_text(out, "sha-1");
-	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 2);
-	assert_int_equal(f[0].msrp.fp_hash, FT_FP_NONE);
-	assert_int_equal(f[1].local.port, 2856);
-	assert_int_equal(f[1].msrp.flags, FT_MSRP_ACTIVE | FT_MSRP_TLS);
-	assert_int_equal(f[1].msrp.peer.port, 8888);
-	assert_int_equal(f[1].msrp.fp_hash, FT_FP_SHA256);
-	assert_memory_equal(f[1].msrp.fp, "\xcf\x02\x40\xae", 4);
-	assert_int_equal(f[1].msrp.fp[31], 0x37);
-	/* a re-offer over TCP: TCP toward the other leg too */
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
-		 "v=0\no=- 1 3 IN IP4 192.168.1.10\ns=-\n"
-		 "c=IN IP4 192.168.1.10\nt=0 0\n"
-		 "m=message 7777 TCP/MSRP *\n"
-		 "a=path:msrp://192.168.1.10:7777/pbx1;tcp\n");
-	has_line(out, "m=message 2855 TCP/MSRP *");
-	sbc_path(out, "a=path:msrp://198.51.100.5:2855/", idb);
-}
-
-/* what the relay cannot carry is declined or refused */
-static void test_msrp_refused(void **state)
-{
-	struct fx *fx = *state;
-	char *out = NULL, body[1024];
-
-	/* TLS from a realm without tls_cert and tls_key: declined */
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
-		 "v=0\no=- 1 1 IN IP4 192.168.1.10\ns=-\n"
-		 "c=IN IP4 192.168.1.10\nt=0 0\n"
-		 "m=message 7777 TCP/TLS/MSRP *\n"
-		 "a=path:msrps://192.168.1.10:7777/pbx1;tcp\n");
-	has_line(out, "m=message 0 TCP/TLS/MSRP *");
-	no_text(out, "192.168.1.10");
-	assert_int_equal(rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER,
-				 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
-				 "c=IN IP4 192.168.1.10\nt=0 0\n"
-				 "m=message 7777 TCP/MSRP *\n", &out),
-			 -EBADMSG);
-	assert_int_equal(rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER,
-				 "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
-				 "c=IN IP4 192.168.1.10\nt=0 0\n"
-				 "m=message 7777 TCP/MSRP *\n"
-				 "a=path:http://x/y\n", &out), -EBADMSG);
-	snprintf(body, sizeof(body), "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
-		 "c=IN IP4 192.168.1.10\nt=0 0\nm=message 7777 TCP/MSRP *\n"
-		 "a=path:msrp://192.168.1.10:7777/%0100d;tcp\n", 0);
-	assert_int_equal(rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER, body, &out),
-			 -ENOTSUP);
-	/* the SBC would have to connect to a name */
-	ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
-	   "v=0\no=- 1 2 IN IP4 192.168.1.10\ns=-\n"
-	   "c=IN IP4 192.168.1.10\nt=0 0\nm=message 7777 TCP/MSRP *\n"
-	   "a=path:msrp://pbx.example.com:7777/pbx1;tcp\n");
-	assert_int_equal(rewrite(fx, B2B_SDP_B, B2B_SDP_ANSWER,
-				 "v=0\no=- 2 2 IN IP4 10.0.0.9\ns=-\n"
-				 "c=IN IP4 10.0.0.9\nt=0 0\n"
-				 "m=message 8888 TCP/MSRP *\n"
-				 "a=path:msrp://gw.example.com:8888/gw1;tcp\n",
-				 &out), -ENOTSUP);
-	/* no relay: declined */
-	fx->realm[1].msrp = false;
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER,
-		 "v=0\no=- 1 3 IN IP4 192.168.1.10\ns=-\n"
-		 "c=IN IP4 192.168.1.10\nt=0 0\n"
-		 "m=message 7777 TCP/MSRP *\n"
-		 "a=path:msrp://192.168.1.10:7777/pbx1;tcp\n");
-	has_line(out, "m=message 0 TCP/MSRP *");
-}
-
-/* o= version: same body, same version; another body, one more */
 static void test_origin_version(void **state)
 {
 	static const char changed[] =
@@ -833,19 +449,19 @@ static void test_origin_version(void **state)
 	struct fx *fx = *state;
 	char *out;
 
-	out = ok(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer);
-	has_line(out, "o=- 42 1 IN IP4 203.0.113.1");
-	out = ok(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer);
-	has_line(out, "o=- 42 1 IN IP4 203.0.113.1");
-	out = ok(fx, B2B_SDP_B, B2B_SDP_OFFER, changed);
-	has_line(out, "o=- 42 2 IN IP4 203.0.113.1");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer);
+	sdp_fx_has_line(out, "o=- 42 1 IN IP4 203.0.113.1");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_OFFER, carrier_offer);
+	sdp_fx_has_line(out, "o=- 42 1 IN IP4 203.0.113.1");
+	out = sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_OFFER, changed);
+	sdp_fx_has_line(out, "o=- 42 2 IN IP4 203.0.113.1");
 }
 
 static void expect(struct fx *fx, enum b2b_sdp_side from,
 		   enum b2b_sdp_type type, const char *text, int want)
 {
 	char *out = NULL;
-	int ret = rewrite(fx, from, type, text, &out);
+	int ret = sdp_fx_rewrite(fx, from, type, text, &out);
 
 	if (ret != want)
 		fail_msg("got %d (%s), want %d for:\n%s", ret, fx->err, want,
@@ -903,7 +519,7 @@ static void test_answer_mismatch(void **state)
 	struct fx *fx = *state;
 
 	fx->realm[1].srtp = CFG_SRTP_REQUIRED;
-	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, baresip_offer);
+	sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, baresip_offer);
 	expect(fx, B2B_SDP_B, B2B_SDP_ANSWER, HEAD "m=audio 4000 RTP/SAVP 0\n"
 	       "m=video 4002 RTP/SAVP 0\n", -EPROTO);
 	/* tag 9 was never offered */
@@ -918,7 +534,7 @@ static void test_answer_mismatch(void **state)
 static void test_truncated(void **state)
 {
 	struct fx *fx = *state;
-	const char *body = crlf(fx, baresip_offer);
+	const char *body = sdp_fx_crlf(fx, baresip_offer);
 	size_t len = strlen(body);
 
 	for (size_t cut = 0; cut < len; cut++) {
@@ -980,33 +596,33 @@ static void test_second_address(void **state)
 	/* the first address has less room: the leg goes on the second */
 	first = b2b_port_pool_get(fx->leg[1].ports, 0);
 	assert_int_equal(b2b_ports_alloc(first, true, &port), 0);
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD
 		 "m=audio 4000 RTP/AVP 0\na=rtcp:4001\nm=video 4002 RTP/AVP 96\n");
-	has_line(out, "o=- 1 1 IN IP4 198.51.100.2");
-	has_line(out, "c=IN IP4 198.51.100.2");
-	has_line(out, "m=audio 20000 RTP/AVP 0");
-	has_line(out, "a=rtcp:20001 IN IP4 198.51.100.2");
-	has_line(out, "m=video 20002 RTP/AVP 96");
+	sdp_fx_has_line(out, "o=- 1 1 IN IP4 198.51.100.2");
+	sdp_fx_has_line(out, "c=IN IP4 198.51.100.2");
+	sdp_fx_has_line(out, "m=audio 20000 RTP/AVP 0");
+	sdp_fx_has_line(out, "a=rtcp:20001 IN IP4 198.51.100.2");
+	sdp_fx_has_line(out, "m=video 20002 RTP/AVP 96");
 	assert_int_equal(fx->st->leg[B2B_SDP_B].addr, 1);
 	assert_int_equal(b2b_ports_in_use(first), 2);
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 6);
 	/* a re-offer keeps the leg where it is, though the first now has
 	 * more room */
 	assert_int_equal(b2b_ports_release(first, port, true), 0);
-	out = ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD
+	out = sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD
 		 "m=audio 4000 RTP/AVP 0\nm=video 4002 RTP/AVP 96\n"
 		 "m=audio 4004 RTP/AVP 0\n");
-	has_line(out, "c=IN IP4 198.51.100.2");
-	has_line(out, "m=audio 20004 RTP/AVP 0");
+	sdp_fx_has_line(out, "c=IN IP4 198.51.100.2");
+	sdp_fx_has_line(out, "m=audio 20004 RTP/AVP 0");
 	assert_int_equal(b2b_ports_in_use(first), 0);
 	/* another call's leg: the first address, now the emptier one */
 	st = b2b_sdp_state_new(&fx->leg[0], &fx->leg[1]);
 	assert_non_null(st);
 	assert_int_equal(b2b_sdp_rewrite(st, B2B_SDP_A, B2B_SDP_OFFER,
-					 crlf(fx, HEAD "m=audio 4000 RTP/AVP 0\n"),
-					 strlen(crlf(fx, HEAD "m=audio 4000 RTP/AVP 0\n")),
+					 sdp_fx_crlf(fx, HEAD "m=audio 4000 RTP/AVP 0\n"),
+					 strlen(sdp_fx_crlf(fx, HEAD "m=audio 4000 RTP/AVP 0\n")),
 					 fx->home, &out, fx->err, sizeof(fx->err)), 0);
-	has_line(out, "c=IN IP4 198.51.100.1");
+	sdp_fx_has_line(out, "c=IN IP4 198.51.100.1");
 	assert_int_equal(st->leg[B2B_SDP_B].addr, 0);
 	b2b_sdp_state_free(st);
 	assert_int_equal(b2b_ports_in_use(first), 0);
@@ -1028,7 +644,7 @@ static void test_leg_address_full(void **state)
 	fx->leg[1].ports = b2b_port_pool_new(2, 20000, 20099);
 	fx->st = b2b_sdp_state_new(&fx->leg[0], &fx->leg[1]);
 	assert_non_null(fx->st);
-	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD "m=audio 4000 RTP/AVP 0\n");
+	sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, HEAD "m=audio 4000 RTP/AVP 0\n");
 	assert_int_equal(fx->st->leg[B2B_SDP_B].addr, 0);
 	first = b2b_port_pool_get(fx->leg[1].ports, 0);
 	while (b2b_ports_alloc(first, true, &port) == 0)
@@ -1107,22 +723,22 @@ static void test_streams_grow(void **state)
 	struct ft_flow f[4];
 	char *out = NULL;
 
-	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, one);
-	ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, one_answer);
+	sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, one);
+	sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, one_answer);
 	assert_int_equal(fx->st->n_streams, 1);
 	assert_null(fx->st->msrp[0]);
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[0].ports), 2);
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
 
 	/* refused at its third stream: nothing changed, no port kept */
-	assert_int_equal(rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER, three_bad, &out),
+	assert_int_equal(sdp_fx_rewrite(fx, B2B_SDP_A, B2B_SDP_OFFER, three_bad, &out),
 			 -ENOTSUP);
 	assert_int_equal(fx->st->n_streams, 1);
 	assert_int_equal(b2b_port_pool_in_use(fx->leg[1].ports), 2);
 	assert_int_equal(b2b_sdp_flows(fx->st, 0, f), 4);
 
-	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, three);
-	ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, three_answer);
+	sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, three);
+	sdp_fx_ok(fx, B2B_SDP_B, B2B_SDP_ANSWER, three_answer);
 	assert_int_equal(fx->st->n_streams, 3);
 	assert_int_equal(fx->st->stream[1].kind, B2B_SDP_MSRP);
 	assert_null(fx->st->msrp[0]);
@@ -1143,7 +759,7 @@ static void test_streams_grow(void **state)
 			 -EINVAL);
 
 	/* the MSRP stream declined: its ends go */
-	ok(fx, B2B_SDP_A, B2B_SDP_OFFER, no_msrp);
+	sdp_fx_ok(fx, B2B_SDP_A, B2B_SDP_OFFER, no_msrp);
 	assert_int_equal(fx->st->stream[1].kind, B2B_SDP_NONE);
 	assert_null(fx->st->msrp[1]);
 	assert_int_equal(b2b_sdp_flows(fx->st, 1, f), 0);
@@ -1164,28 +780,23 @@ static void test_streams_grow(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_baresip_to_carrier, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_second_address, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_leg_address_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rekey, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_linphone_mux_video, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_t38_reinvite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hold, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_required_best_suite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_required_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rejected_streams, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_msrp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_msrp_tls, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_msrp_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_origin_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_answer_mismatch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exhausted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_streams_grow, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_baresip_to_carrier, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_second_address, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_leg_address_full, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rekey, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_linphone_mux_video, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_t38_reinvite, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_hold, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_required_best_suite, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_required_refused, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rejected_streams, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_origin_version, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_answer_mismatch, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted, sdp_fx_setup, sdp_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_streams_grow, sdp_fx_setup,
+						sdp_fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
