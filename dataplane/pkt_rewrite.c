@@ -178,6 +178,27 @@ static inline uint32_t ip6_forward(uint8_t *l3, uint16_t len,
 }
 
 /*
+ * UDP: ports replaced, the checksum adjusted for them and for the
+ * addresses (@a_old the old ones' sum, fw->addr_sum the new ones').
+ */
+static inline void udp_forward(struct rte_udp_hdr *udp, uint32_t a_old,
+			       const struct dp_pkt_fwd *fw)
+{
+	const uint16_t sport = htons(fw->src_port);
+	const uint16_t dport = htons(fw->dst_port);
+	uint16_t ck = udp->dgram_cksum;
+
+	/* RFC 768: 0 means no checksum (IPv4 only); a computed 0 is sent as ones */
+	if (ck != 0) {
+		ck = cksum_update(ck, a_old + udp->src_port + udp->dst_port,
+				  (uint32_t)fw->addr_sum + sport + dport);
+		udp->dgram_cksum = ck != 0 ? ck : 0xffff;
+	}
+	udp->src_port = sport;
+	udp->dst_port = dport;
+}
+
+/*
  * The rewrite, in one pass over the headers: each field is read once and
  * written once, the family decided once, the new addresses' sum taken
  * from @fw.  p is DP_PKT_MEDIA_UDP of @fw's family.
@@ -188,12 +209,9 @@ static inline int forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw,
 	const uint16_t l2_len = (uint16_t)(sizeof(struct rte_ether_hdr) +
 		(vlan ? sizeof(struct rte_vlan_hdr) : 0));
 	const int move = (int)p->l3_off - l2_len;
-	const uint16_t sport = htons(fw->src_port);
-	const uint16_t dport = htons(fw->dst_port);
 	const uint16_t len = (uint16_t)(p->len - p->l3_off);
 	uint8_t *l3 = p->data + p->l3_off;
-	struct rte_udp_hdr *udp = udp_hdr(p);
-	uint16_t ck = udp->dgram_cksum, ether_type;
+	uint16_t ether_type;
 	uint32_t a_old;
 
 	/* RFC 791 / RFC 8200: a packet whose TTL would reach 0 is dropped */
@@ -210,15 +228,7 @@ static inline int forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw,
 		a_old = ip6_forward(l3, len, fw);
 		ether_type = htons(RTE_ETHER_TYPE_IPV6);
 	}
-	/* RFC 768: 0 means no checksum (IPv4 only); a computed 0 is sent as ones */
-	if (ck != 0) {
-		ck = cksum_update(ck, a_old + udp->src_port + udp->dst_port,
-				  (uint32_t)fw->addr_sum + sport + dport);
-		udp->dgram_cksum = ck != 0 ? ck : 0xffff;
-	}
-	udp->src_port = sport;
-	udp->dst_port = dport;
-
+	udp_forward(udp_hdr(p), a_old, fw);
 	write_l2(p->data + move, fw, vlan, ether_type);
 	p->data += move;
 	p->len = (uint16_t)(p->len - move);
@@ -237,6 +247,24 @@ static inline int forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw,
 int dp_pkt_forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw)
 {
 	return forward(p, fw, fw->vlan_tci != 0);
+}
+
+int dp_pkt_forward4(struct dp_pkt *p, const struct dp_pkt_fwd *fw)
+{
+	uint8_t *l3 = p->data + RTE_ETHER_HDR_LEN;
+
+	/* RFC 791: a packet whose TTL would reach 0 is dropped */
+	if (unlikely(l3[offsetof(struct rte_ipv4_hdr, time_to_live)] <= 1))
+		return -ETIMEDOUT;
+	udp_forward(udp_hdr(p),
+		    ip4_forward(l3, (uint16_t)(p->len - RTE_ETHER_HDR_LEN), fw),
+		    fw);
+	write_l2(p->data, fw, false, htons(RTE_ETHER_TYPE_IPV4));
+	p->vlan_tci[0] = 0;
+	p->vlan_tci[1] = 0;
+	p->src_port = fw->src_port;
+	p->dst_port = fw->dst_port;
+	return 0;
 }
 
 int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw)
