@@ -892,6 +892,11 @@ struct ft_counters *ft_counters_of(struct ft *ft, uint32_t slot)
 	return slot < ft->capacity ? &ft->entries[slot].ctr : NULL;
 }
 
+struct ft_entry *ft_entries_of(struct ft *ft)
+{
+	return ft->entries;
+}
+
 struct ft_lane *ft_lane_of(struct ft *ft, unsigned i)
 {
 	return i < FT_LANES ? &ft->hdr->lanes[i] : NULL;

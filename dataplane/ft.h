@@ -515,6 +515,13 @@ void ft_notice_discard(struct ft *ft);
 /* ft_counters_of - the counters of @slot, for the hot-path helpers below. */
 struct ft_counters *ft_counters_of(struct ft *ft, uint32_t slot);
 
+/*
+ * ft_entries_of - the entries array, for a hot path that indexes it per
+ * packet by slots it knows are below the capacity (from the flow index):
+ * &ft_entries_of(ft)[slot].ctr is ft_counters_of(ft, slot) without a call.
+ */
+struct ft_entry *ft_entries_of(struct ft *ft);
+
 /* ft_lane_of - lane @i of the header (i < FT_LANES), for one lcore. */
 struct ft_lane *ft_lane_of(struct ft *ft, unsigned i);
 

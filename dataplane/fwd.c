@@ -61,7 +61,7 @@ static inline void to_kernel(struct dp_lcore *lc, uint16_t port,
 /* the flow-index key of the packet's destination */
 static inline void key_of(const struct dp_pkt *p, struct ft_index_key *k)
 {
-	memset(k, 0, sizeof(*k));
+	*k = (struct ft_index_key){ .ep = { .port = p->dst_port } };
 	if (p->family == AF_INET) {
 		memcpy(k->ep.addr, p->dst_addr, 4);
 		k->ep.family = FT_FAMILY_IPV4;
@@ -69,7 +69,6 @@ static inline void key_of(const struct dp_pkt *p, struct ft_index_key *k)
 		memcpy(k->ep.addr, p->dst_addr, 16);
 		k->ep.family = FT_FAMILY_IPV6;
 	}
-	k->ep.port = p->dst_port;
 }
 
 /* RTP or RTCP as the flow's kind says; DP_RTP_NONE when it is neither */
@@ -348,10 +347,10 @@ static inline int next_hop(struct dp_lcore *lc, uint16_t port, int family,
  * A media packet whose lookup gave @f (NULL: no flow, or the slot's flow
  * is not the one indexed) and the slot's counters @ctr.
  */
-static void media(struct dp_lcore *lc, const struct dp_rxq *q,
-		  struct dp_counters *c, struct rte_mbuf *m, struct dp_pkt *p,
-		  const struct dp_flow *f, struct ft_counters *ctr,
-		  struct hop_cache *h)
+static __rte_always_inline void
+media(struct dp_lcore *lc, const struct dp_rxq *q, struct dp_counters *c,
+      struct rte_mbuf *m, struct dp_pkt *p, const struct dp_flow *f,
+      struct ft_counters *ctr, struct hop_cache *h)
 {
 	const struct dp_port *out;
 	struct rte_ether_addr dst_mac;
@@ -549,9 +548,10 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 	uint32_t slot[FT_INDEX_BULK], epoch[FT_INDEX_BULK];
 	const struct dp_flow *f;
 	struct ft_counters *ctr[FT_INDEX_BULK];
+	struct ft_entry *entries = ft_entries_of(ctx->ft);
 	struct hop_cache h = { .valid = false };
 	const uint16_t vid = ctx->ports[q->port].vlan;
-	uint64_t hits = 0;
+	uint64_t hits = 0, rx_bytes = 0;
 	unsigned nm = 0, j = 0;
 
 	for (unsigned i = 0; i < n && i < PREFETCH_AHEAD; i++)
@@ -578,14 +578,14 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 
 		rte_prefetch0(&fs->v[0]);
 		rte_prefetch0(&fs->v[1]);
-		ctr[k] = ft_counters_of(ctx->ft, slot[k]);
+		ctr[k] = &entries[slot[k]].ctr;
 		rte_prefetch0(ctr[k]);
 	}
 	c->rx_packets += n;
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		c->rx_bytes += rte_pktmbuf_pkt_len(m);
+		rx_bytes += rte_pktmbuf_pkt_len(m);
 		switch (p[i].class) {
 		case DP_PKT_MEDIA_UDP:
 			/* read once in, as late as can be after the prefetch */
@@ -613,6 +613,7 @@ static void fwd_chunk(struct dp_lcore *lc, const struct dp_rxq *q,
 			break;
 		}
 	}
+	c->rx_bytes += rx_bytes;
 }
 
 void dp_fwd_burst(struct dp_lcore *lc, const struct dp_rxq *q,
