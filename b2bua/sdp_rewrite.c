@@ -12,7 +12,8 @@
  * allocates are recorded there.  On success the copy replaces the state
  * and the ports the state held but the copy no longer does are released;
  * on error the ports the copy took are released and the state is
- * untouched.
+ * untouched.  The state itself, its streams, their ports and the flows
+ * they give are sdp_streams.c's.
  *
  * Sofia-SIP runs with sdp_f_mode_manual, so direction attributes stay
  * ordinary attributes in their places and are printed as they came.
@@ -30,6 +31,7 @@
 #include <openssl/crypto.h>
 #include <sofia-sip/sdp.h>
 
+#include "sdp_streams.h"
 #include "sdp_syntax.h"
 
 #define ADDRS_MAX (2 + B2B_SDP_MAX_STREAMS)
@@ -78,181 +80,6 @@ static void secret(struct rw *rw, char *s)
 {
 	if (s && rw->n_secrets < SECRETS_MAX)
 		rw->secrets[rw->n_secrets++] = s;
-}
-
-/* an ft_endpoint for @ip and @port */
-static void endpoint(struct ft_endpoint *ep, const struct cfg_ip *ip,
-		     uint16_t port)
-{
-	memset(ep, 0, sizeof(*ep));
-	if (ip->af == AF_INET) {
-		memcpy(ep->addr, &ip->u.v4, 4);
-		ep->family = FT_FAMILY_IPV4;
-	} else {
-		memcpy(ep->addr, &ip->u.v6, 16);
-		ep->family = FT_FAMILY_IPV6;
-	}
-	ep->port = port;
-}
-
-static void end_clear(struct b2b_sdp_end *e)
-{
-	OPENSSL_cleanse(e, sizeof(*e));
-}
-
-/* the streams of @st and their MSRP ends, freed; none left */
-static void streams_free(struct b2b_sdp_state *st)
-{
-	for (unsigned i = 0; st->msrp && i < st->n_streams; i++)
-		free(st->msrp[i]);
-	if (st->stream)
-		OPENSSL_cleanse(st->stream,
-				st->n_streams * sizeof(*st->stream));
-	free(st->stream);
-	free(st->msrp);
-	st->stream = NULL;
-	st->msrp = NULL;
-	st->n_streams = 0;
-}
-
-/*
- * @to: a copy of @from with its own streams, @n of them (@n >= @from's):
- * those past @from's are empty.  -ENOMEM leaves @to without streams.
- */
-static int state_copy(struct b2b_sdp_state *to,
-		      const struct b2b_sdp_state *from, unsigned n)
-{
-	*to = *from;
-	to->stream = NULL;
-	to->msrp = NULL;
-	to->n_streams = 0;
-	if (!n)
-		return 0;
-	to->stream = calloc(n, sizeof(*to->stream));
-	to->msrp = calloc(n, sizeof(*to->msrp));
-	if (!to->stream || !to->msrp)
-		goto nomem;
-	to->n_streams = n;
-	if (from->n_streams)
-		memcpy(to->stream, from->stream,
-		       from->n_streams * sizeof(*from->stream));
-	for (unsigned i = 0; i < from->n_streams; i++) {
-		if (!from->msrp[i])
-			continue;
-		to->msrp[i] = malloc(sizeof(*to->msrp[i]));
-		if (!to->msrp[i])
-			goto nomem;
-		*to->msrp[i] = *from->msrp[i];
-	}
-	return 0;
-nomem:
-	to->n_streams = n;
-	streams_free(to);
-	return -ENOMEM;
-}
-
-/* every port of a leg is on its media address (struct b2b_sdp_leg) */
-static void release(const struct b2b_sdp_leg *leg, const struct b2b_sdp_end *e)
-{
-	if (e->local.port)
-		b2b_ports_release(b2b_port_pool_get(leg->ports, leg->addr),
-				  e->local.port, e->local_rtcp != 0);
-}
-
-/* release the ports @a holds that @b does not */
-static void release_diff(const struct b2b_sdp_state *a,
-			 const struct b2b_sdp_state *b)
-{
-	for (unsigned i = 0; i < a->n_streams; i++)
-		for (int s = 0; s < 2; s++) {
-			const struct b2b_sdp_end *e = &a->stream[i].end[s];
-
-			/* the address too: a leg that gave up all its ports
-			 * may take new ones on another */
-			if (i >= b->n_streams ||
-			    memcmp(&e->local, &b->stream[i].end[s].local,
-				   sizeof(e->local)))
-				release(&a->leg[s], e);
-		}
-}
-
-static bool leg_ok(const struct b2b_sdp_leg *leg)
-{
-	return leg && leg->realm && leg->ports &&
-	       leg->realm->n_media_addrs >= 1 &&
-	       b2b_port_pool_size(leg->ports) == leg->realm->n_media_addrs &&
-	       leg->addr < leg->realm->n_media_addrs &&
-	       (leg->realm->media_addrs[0].af == AF_INET ||
-		leg->realm->media_addrs[0].af == AF_INET6);
-}
-
-struct b2b_sdp_state *b2b_sdp_state_new(const struct b2b_sdp_leg *a,
-					const struct b2b_sdp_leg *b)
-{
-	struct b2b_sdp_state *st;
-
-	if (!leg_ok(a) || !leg_ok(b)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	st->leg[B2B_SDP_A] = *a;
-	st->leg[B2B_SDP_B] = *b;
-	st->offerer = -1;
-	return st;
-}
-
-void b2b_sdp_state_free(struct b2b_sdp_state *st)
-{
-	if (!st)
-		return;
-	for (unsigned i = 0; i < st->n_streams; i++)
-		for (int s = 0; s < 2; s++)
-			release(&st->leg[s], &st->stream[i].end[s]);
-	streams_free(st);
-	OPENSSL_cleanse(st, sizeof(*st));
-	free(st);
-}
-
-int b2b_sdp_streams_adopt(struct b2b_sdp_state *st,
-			  const struct b2b_sdp_stream *s, unsigned n)
-{
-	struct b2b_sdp_state copy;
-	int ret;
-
-	if (st->n_streams || n > B2B_SDP_MAX_STREAMS)
-		return -EINVAL;
-	for (unsigned i = 0; i < n; i++)
-		if (s[i].kind == B2B_SDP_MSRP)
-			return -ENOTSUP;
-	ret = state_copy(&copy, st, n);
-	if (ret)
-		return ret;
-	if (n)
-		memcpy(copy.stream, s, n * sizeof(*s));
-	*st = copy;
-	return 0;
-}
-
-int b2b_sdp_leg_set(struct b2b_sdp_state *st, enum b2b_sdp_side side,
-		    const struct b2b_sdp_leg *leg)
-{
-	if (!leg_ok(leg) || (side != B2B_SDP_A && side != B2B_SDP_B))
-		return -EINVAL;
-	for (unsigned i = 0; i < st->n_streams; i++) {
-		release(&st->leg[side], &st->stream[i].end[side]);
-		end_clear(&st->stream[i].end[side]);
-		if (st->msrp[i])
-			memset(&st->msrp[i]->end[side], 0,
-			       sizeof(st->msrp[i]->end[side]));
-	}
-	memset(&st->origin[side], 0, sizeof(st->origin[side]));
-	st->leg[side] = *leg;
-	return 0;
 }
 
 static bool attr_is(const sdp_attribute_t *a, const char *name)
@@ -426,7 +253,7 @@ static int peer_of(struct rw *rw, sdp_media_t *m, struct b2b_sdp_stream *s)
 	ex->dir = (enum b2b_sdp_dir)mode;
 	ex->hold = mode != B2B_SDP_SENDRECV;
 	if (!zero)
-		endpoint(&ex->peer, &ip, (uint16_t)m->m_port);
+		b2b_sdp_endpoint(&ex->peer, &ip, (uint16_t)m->m_port);
 	else if (ex->peer.family != FT_FAMILY_NONE)
 		ex->peer.port = (uint16_t)m->m_port;
 	ex->peer_rtcp = ex->peer;
@@ -443,7 +270,7 @@ static int peer_of(struct rw *rw, sdp_media_t *m, struct b2b_sdp_stream *s)
 		return fail(rw, -EBADMSG, "RTP port 65535 leaves no RTCP port");
 	}
 	if (!zero)
-		endpoint(&ex->peer_rtcp, &rip, rport);
+		b2b_sdp_endpoint(&ex->peer_rtcp, &rip, rport);
 	else
 		ex->peer_rtcp.port = rport;
 	return 0;
@@ -559,37 +386,14 @@ static int add_crypto(struct rw *rw, sdp_media_t *m, const struct b2b_sdes *c)
 	return 0;
 }
 
-/* whether side @side holds a port in some stream */
-static bool holds_ports(const struct b2b_sdp_state *st, int side)
-{
-	for (unsigned i = 0; i < st->n_streams; i++)
-		if (st->stream[i].end[side].local.port)
-			return true;
-	return false;
-}
-
-/*
- * give the receiver's end a pair or one port, unless it has what is
- * needed: on the leg's media address, or, for its first, on the one the
- * pool chooses, which becomes the leg's
- */
+/* the receiver's end gets its ports (b2b_sdp_ports_take()) */
 static int ports_for(struct rw *rw, struct b2b_sdp_end *ey, bool pair)
 {
-	struct b2b_sdp_leg *leg = &rw->st->leg[rw->to];
-	uint32_t addr = holds_ports(rw->st, rw->to) ? leg->addr :
-						       B2B_PORT_POOL_ANY;
-	uint16_t port;
-	int ret;
+	int ret = b2b_sdp_ports_take(rw->st, rw->to, ey, pair);
 
-	if (ey->local.port && (ey->local_rtcp || !pair))
-		return 0;
-	ret = b2b_port_pool_alloc(leg->ports, &addr, pair, &port);
 	if (ret)
 		return fail(rw, ret, "no media port left in realm %s",
-			    leg->realm->name);
-	leg->addr = addr;
-	endpoint(&ey->local, &leg->realm->media_addrs[addr], port);
-	ey->local_rtcp = pair ? (uint16_t)(port + 1) : 0;
+			    rw->st->leg[rw->to].realm->name);
 	return 0;
 }
 
@@ -605,8 +409,8 @@ static void stream_off(struct rw *rw, sdp_media_t *m, unsigned i)
 {
 	struct b2b_sdp_stream *s = &rw->st->stream[i];
 
-	end_clear(&s->end[0]);
-	end_clear(&s->end[1]);
+	b2b_sdp_end_clear(&s->end[0]);
+	b2b_sdp_end_clear(&s->end[1]);
 	msrp_drop(rw, i);
 	s->kind = B2B_SDP_NONE;
 	s->mux = false;
@@ -675,9 +479,9 @@ static int msrp_stream(struct rw *rw, sdp_media_t *m, unsigned i)
 	int ret;
 
 	if (s->kind != B2B_SDP_MSRP) {
-		/* release_diff() frees what the ends held before */
-		end_clear(&s->end[0]);
-		end_clear(&s->end[1]);
+		/* b2b_sdp_release_diff() frees what the ends held before */
+		b2b_sdp_end_clear(&s->end[0]);
+		b2b_sdp_end_clear(&s->end[1]);
 		msrp_drop(rw, i);
 		rw->st->msrp[i] = calloc(1, sizeof(*rw->st->msrp[i]));
 		if (!rw->st->msrp[i])
@@ -884,7 +688,7 @@ static int rewrite(struct rw *rw, const struct b2b_sdp_state *st,
 			   n, st->n_streams);
 	else if (!rw->sess->sdp_origin)
 		ret = fail(rw, -EBADMSG, "no o= line");
-	else if (state_copy(&rw->copy, st, n))
+	else if (b2b_sdp_state_copy(&rw->copy, st, n))
 		ret = fail(rw, -ENOMEM, "out of memory");
 	if (!ret) {
 		rw->st = &rw->copy;
@@ -934,13 +738,13 @@ int b2b_sdp_rewrite(struct b2b_sdp_state *st, enum b2b_sdp_side from,
 		ret = rewrite(&rw, st, body, len, home, out);
 	if (ret) {
 		/* the copy's streams, if it was made */
-		release_diff(&rw.copy, st);
-		streams_free(&rw.copy);
+		b2b_sdp_release_diff(&rw.copy, st);
+		b2b_sdp_streams_free(&rw.copy);
 	} else {
 		if (type == B2B_SDP_OFFER)
 			rw.copy.offerer = from;
-		release_diff(st, &rw.copy);
-		streams_free(st);
+		b2b_sdp_release_diff(st, &rw.copy);
+		b2b_sdp_streams_free(st);
 		*st = rw.copy;
 	}
 	OPENSSL_cleanse(&rw.copy, sizeof(rw.copy));
@@ -948,59 +752,3 @@ int b2b_sdp_rewrite(struct b2b_sdp_state *st, enum b2b_sdp_side from,
 	return ret;
 }
 
-/* direction @x to @y of stream @s: RTP (rtcp false) or RTCP */
-static void flow(const struct b2b_sdp_stream *s, int x, int y, bool rtcp,
-		 struct ft_flow *f)
-{
-	const struct b2b_sdp_end *ex = &s->end[x], *ey = &s->end[y];
-
-	memset(f, 0, sizeof(*f));
-	f->kind = rtcp ? FT_KIND_RTCP :
-		  s->mux ? FT_KIND_RTP_RTCP_MUX : FT_KIND_RTP;
-	f->local = ex->local;
-	f->src = ey->local;
-	f->dst = rtcp ? ey->peer_rtcp : ey->peer;
-	if (rtcp) {
-		f->local.port = ex->local_rtcp;
-		f->src.port = ey->local_rtcp;
-	}
-	f->pair = FT_NO_SLOT;
-	f->srtp_in.suite = (uint8_t)ex->peer_key.suite;
-	memcpy(f->srtp_in.key, ex->peer_key.key, sizeof(f->srtp_in.key));
-	f->srtp_out.suite = (uint8_t)ey->our_key.suite;
-	memcpy(f->srtp_out.key, ey->our_key.key, sizeof(f->srtp_out.key));
-}
-
-int b2b_sdp_flows(const struct b2b_sdp_state *st, unsigned i,
-		  struct ft_flow out[4])
-{
-	const struct b2b_sdp_stream *s;
-	bool rtcp = true;
-
-	if (i >= st->n_streams)
-		return 0;
-	s = &st->stream[i];
-	if (s->kind == B2B_SDP_MSRP)
-		return b2b_msrp_flow(&st->msrp[i]->end[B2B_SDP_A], &out[0]) &&
-		       b2b_msrp_flow(&st->msrp[i]->end[B2B_SDP_B], &out[1]) ?
-			       2 : 0;
-	if (s->kind != B2B_SDP_RTP)
-		return 0;
-	for (int e = 0; e < 2; e++) {
-		const struct b2b_sdp_end *end = &s->end[e];
-
-		if (!end->local.port || !end->peer.port ||
-		    end->peer.family == FT_FAMILY_NONE)
-			return 0;
-		if (s->mux || !end->local_rtcp || !end->peer_rtcp.port ||
-		    end->peer_rtcp.family == FT_FAMILY_NONE)
-			rtcp = false;
-	}
-	flow(s, B2B_SDP_A, B2B_SDP_B, false, &out[0]);
-	flow(s, B2B_SDP_B, B2B_SDP_A, false, &out[1]);
-	if (!rtcp)
-		return 2;
-	flow(s, B2B_SDP_A, B2B_SDP_B, true, &out[2]);
-	flow(s, B2B_SDP_B, B2B_SDP_A, true, &out[3]);
-	return 4;
-}

@@ -37,7 +37,7 @@ fuzz_rates_csv_PKGS := jansson libconfig lmdb
 fuzz_rates_csv_SEEDS := tests/fuzz/seeds/rates
 
 # the first byte of an input picks the realms' SRTP policies
-fuzz_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c \
+fuzz_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_streams.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c \
 	b2bua/msrp_sdp.c dataplane/msrp_parse.c dataplane/msrp_fp.c
 fuzz_sdp_rewrite_PKGS := sofia-sip-ua openssl
 fuzz_sdp_rewrite_SEEDS := tests/fuzz/seeds/sdp
