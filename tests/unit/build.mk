@@ -33,7 +33,8 @@ test_store_crash_LIBS := $(LMDB_LIBS)
 UNIT_TESTS += test_store_writer
 test_store_writer_SRCS := $(STORE_TEST_SRCS) b2bua/store_writer.c
 test_store_writer_PKGS := jansson
-test_store_writer_LIBS := $(LMDB_LIBS)
+# calloc wrapped: a test makes the allocation of a job fail
+test_store_writer_LIBS := $(LMDB_LIBS) -Wl,--wrap=calloc
 
 test_ctl_server_SRCS := b2bua/ctl_server.c b2bua/ctl_registry.c \
 	b2bua/ctl_help.c b2bua/log.c
@@ -80,17 +81,23 @@ test_provision_PKGS := jansson libconfig openssl sofia-sip-ua
 test_provision_LIBS := $(LMDB_LIBS)
 
 UNIT_TESTS += test_ft test_ft_index
-test_ft_SRCS := dataplane/ft.c b2bua/log.c
+# ft_fixture.c: attaching and the owner rules both table kinds share
+test_ft_SRCS := dataplane/ft.c b2bua/log.c tests/unit/ft_fixture.c
 test_ft_PKGS :=
 test_ft_LIBS := -lrt
 
-test_ft_index_SRCS := dataplane/ft_index.c dataplane/ft.c b2bua/log.c
+test_ft_index_SRCS := dataplane/ft_index.c dataplane/ft.c b2bua/log.c \
+	tests/unit/eal_fixture.c
 test_ft_index_PKGS := libdpdk
 test_ft_index_LIBS := -lrt
 
+# eal_fixture.c: the EAL without hugepages and a QSBR variable, for the
+# tests of the structures the forwarding lcores read
+$(BUILD)/tests/unit/eal_fixture.o: CFLAGS += $(call pc_cflags,libdpdk)
+
 # tables named by a path: a directory, and hugetlbfs when root can mount it
 UNIT_TESTS += test_ft_file
-test_ft_file_SRCS := dataplane/ft.c b2bua/log.c
+test_ft_file_SRCS := $(test_ft_SRCS)
 test_ft_file_PKGS :=
 test_ft_file_LIBS := -lrt
 
@@ -106,7 +113,8 @@ test_dp_srtp_PKGS := libsrtp2
 # the forwarding lcores' flow state: build, publish (two copies per slot,
 # RCU), and a reader thread against a changing writer
 UNIT_TESTS += test_dp_flows
-test_dp_flows_SRCS := dataplane/flows.c dataplane/srtp.c b2bua/log.c
+test_dp_flows_SRCS := dataplane/flows.c dataplane/srtp.c b2bua/log.c \
+	tests/unit/eal_fixture.c
 test_dp_flows_PKGS := libdpdk libsrtp2
 test_dp_flows_LIBS := -lpthread
 
@@ -191,7 +199,7 @@ test_media_ports_SRCS := b2bua/media_ports.c
 test_media_ports_PKGS :=
 test_sdes_SRCS := b2bua/sdes.c
 test_sdes_PKGS := openssl
-test_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c \
+test_sdp_rewrite_SRCS := b2bua/sdp_rewrite.c b2bua/sdp_streams.c b2bua/sdp_syntax.c b2bua/sdes.c b2bua/media_ports.c \
 	b2bua/msrp_sdp.c dataplane/msrp_parse.c dataplane/msrp_fp.c \
 	tests/unit/sdp_fixture.c
 test_sdp_rewrite_PKGS := sofia-sip-ua openssl

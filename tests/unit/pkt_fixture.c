@@ -1,8 +1,8 @@
 /*
  * Shared fixture of the packet unit tests (test_pkt.c, test_pkt_forward.c):
- * frames built byte by byte, not with the code under test, an independent
- * RFC 1071 implementation to check checksums with, and the check of a
- * rewritten frame.
+ * frames built byte by byte, not with the code under test (also with
+ * random received headers), an independent RFC 1071 implementation to
+ * check checksums with, and the check of a rewritten frame.
  */
 #include "pkt_fixture.h"
 
@@ -140,6 +140,49 @@ uint16_t build(uint8_t *b, const struct spec *s, struct layout *lo)
 	if (lo)
 		*lo = (struct layout){ l3, l4, (uint16_t)(l4 + ulen) };
 	return (uint16_t)(l4 + ulen);
+}
+
+/* a frame of @len bytes: Ethernet header with @type, then @body */
+uint16_t build_eth(uint8_t *b, uint16_t type, const uint8_t *body,
+		   uint16_t len)
+{
+	memcpy(b, mac_dst, 6);
+	memcpy(b + 6, mac_src, 6);
+	put16(b + 12, type);
+	memcpy(b + 14, body, len - 14u);
+	return len;
+}
+
+/* what a rewrite overwrites or must keep, at random: addresses, ports,
+ * TOS, ID */
+uint16_t build_received(uint8_t *b, const struct spec *s, struct layout *lo,
+			uint32_t *x)
+{
+	uint16_t len = build(b, s, lo), c;
+	uint8_t *l3 = b + lo->l3, *l4 = b + lo->l4;
+
+	for (unsigned k = 0; k < 16; k++) {
+		*x = *x * 1103515245 + 12345;
+		if (s->family == AF_INET && k < 8)
+			l3[12 + k] = (uint8_t)(*x >> 16);
+		else if (s->family == AF_INET6)
+			l3[8 + k * 2] = (uint8_t)(*x >> 16);
+	}
+	put16(l4, (uint16_t)(*x >> 3));
+	put16(l4 + 2, (uint16_t)(*x >> 11));
+	if (s->family == AF_INET) {
+		l3[1] = (uint8_t)(*x >> 5);
+		put16(l3 + 4, (uint16_t)(*x >> 13));
+		put16(l3 + 10, 0);
+		put16(l3 + 10, (uint16_t)~ref_fold(ref_sum(l3, lo->l4 - lo->l3,
+							   0)));
+	}
+	if (!s->no_cksum) {
+		put16(l4 + 6, 0);
+		c = (uint16_t)~ref_udp_sum(l3, l4, s->family);
+		put16(l4 + 6, c ? c : 0xffff);
+	}
+	return len;
 }
 
 const struct spec rtp4 = { .family = AF_INET, .payload_len = 160 };

@@ -53,6 +53,18 @@ void assert_udp_cksum_ok(const uint8_t *l3, const uint8_t *l4, int family);
 /* write the frame @s describes at @b; returns its length */
 uint16_t build(uint8_t *b, const struct spec *s, struct layout *lo);
 
+/* write an Ethernet frame of @len bytes, @type then @body, at @b */
+uint16_t build_eth(uint8_t *b, uint16_t type, const uint8_t *body,
+		   uint16_t len);
+
+/*
+ * build(), then received headers drawn from the generator *@x: both
+ * addresses, both ports, the IPv4 TOS and ID, the checksums made right
+ * again (UDP's stays 0 with no_cksum); @lo must not be NULL
+ */
+uint16_t build_received(uint8_t *b, const struct spec *s, struct layout *lo,
+			uint32_t *x);
+
 /* 160-byte RTP over IPv4 and IPv6, untagged, no options */
 extern const struct spec rtp4, rtp6;
 

@@ -19,16 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netinet/in.h>
 
 #include <cmocka.h>
 
-#include <rte_eal.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
+#include "eal_fixture.h"
 #include "flows.h"
 #include "log.h"
 #include "pkt.h"
@@ -49,9 +48,8 @@ static int setup(void **state)
 
 	if (!fx)
 		return -1;
-	fx->qsv = rte_zmalloc("flows-qsv", rte_rcu_qsbr_get_memsize(2),
-			      RTE_CACHE_LINE_SIZE);
-	if (!fx->qsv || rte_rcu_qsbr_init(fx->qsv, 2) != 0)
+	fx->qsv = ealfx_qsv("flows-qsv", 2);
+	if (!fx->qsv)
 		return -1;
 	fx->fl = dp_flows_create(CAPACITY, N_PORTS, SOCKET_ID_ANY, fx->qsv);
 	if (!fx->fl)
@@ -310,10 +308,7 @@ static void test_concurrent_reader(void **state)
 
 int main(void)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *argv[] = { "test_dp_flows", "--no-huge", "-m", "64",
-			 "--no-pci", "--no-shconf", prefix, "-l", "0",
-			 "--no-telemetry", "--log-level=warning" };
+	char rundir[PATH_MAX];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_build_and_change, setup,
 						teardown),
@@ -325,20 +320,14 @@ int main(void)
 	int ret;
 
 	log_init("test_dp_flows", false, LOG_LEVEL_ERR);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=test-flows-%d",
-		 (int)getpid());
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])), argv) < 0) {
-		fprintf(stderr, "test_dp_flows: EAL init failed\n");
+	if (ealfx_init("test_dp_flows", "64", rundir, sizeof(rundir)))
 		return 1;
-	}
 	if (dp_srtp_init() < 0) {
 		fprintf(stderr, "test_dp_flows: libsrtp2 init failed\n");
+		ealfx_cleanup(rundir);
 		return 1;
 	}
-	/* with --no-shconf the EAL leaves only its empty runtime directory */
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	rmdir(rundir);
+	ealfx_cleanup(rundir);
 	return ret;
 }

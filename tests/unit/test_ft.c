@@ -13,19 +13,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "ft.h"
+#include "ft_fixture.h"
 #include "log.h"
 
 #define CAP 64
@@ -74,22 +73,6 @@ static int fx_teardown(void **state)
 	return 0;
 }
 
-static struct ft *attach(const struct fx *fx, uint32_t cap, enum ft_role role)
-{
-	struct ft *ft = ft_create_or_attach(fx->name, cap, role);
-
-	assert_non_null(ft);
-	return ft;
-}
-
-static void assert_attach_fails(const struct fx *fx, uint32_t cap,
-				enum ft_role role, int err)
-{
-	errno = 0;
-	assert_null(ft_create_or_attach(fx->name, cap, role));
-	assert_int_equal(errno, err);
-}
-
 /* a flow whose every field derives from @i; v6 when @v6 */
 static void make_flow(struct ft_flow *f, uint32_t i, bool v6,
 		      enum ft_suite in, enum ft_suite out)
@@ -134,8 +117,8 @@ static uint32_t put_new(struct ft *w, uint32_t i)
 static void test_create_attach_detach(void **state)
 {
 	struct fx *fx = *state;
-	struct ft *w = attach(fx, CAP, FT_ROLE_WRITER);
-	struct ft *o = attach(fx, CAP, FT_ROLE_OWNER);
+	struct ft *w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER);
+	struct ft *o = ftfx_attach(fx->name, CAP, FT_ROLE_OWNER);
 	char path[128];
 	struct stat st;
 	uint64_t gen;
@@ -150,12 +133,12 @@ static void test_create_attach_detach(void **state)
 	ft_detach(o);
 	ft_detach(w);
 	ft_detach(NULL);
-	w = attach(fx, CAP, FT_ROLE_WRITER);
+	w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER);
 	assert_int_equal(ft_generation(w), gen);
 	ft_detach(w);
 	/* re-created: a new generation */
 	assert_int_equal(ft_unlink(fx->name), 0);
-	w = attach(fx, CAP, FT_ROLE_WRITER);
+	w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER);
 	assert_true(ft_generation(w) != gen);
 	ft_detach(w);
 }
@@ -164,9 +147,9 @@ static void test_bad_args(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_attach_fails(fx, 48, FT_ROLE_WRITER, EINVAL);
-	assert_attach_fails(fx, 4, FT_ROLE_WRITER, EINVAL);
-	assert_attach_fails(fx, CAP, 0, EINVAL);
+	ftfx_attach_fails(fx->name, 48, FT_ROLE_WRITER, EINVAL);
+	ftfx_attach_fails(fx->name, 4, FT_ROLE_WRITER, EINVAL);
+	ftfx_attach_fails(fx->name, CAP, 0, EINVAL);
 	errno = 0;
 	assert_null(ft_create_or_attach("a/b", CAP, FT_ROLE_WRITER));
 	assert_int_equal(errno, EINVAL);
@@ -194,24 +177,24 @@ static void test_abi_checks(void **state)
 	struct ft_header *h;
 	int fd;
 
-	ft_detach(attach(fx, CAP, FT_ROLE_WRITER));
+	ft_detach(ftfx_attach(fx->name, CAP, FT_ROLE_WRITER));
 	h = raw_header(fx, &fd);
 	h->magic ^= 1;
-	assert_attach_fails(fx, CAP, FT_ROLE_OWNER, EPROTO);
+	ftfx_attach_fails(fx->name, CAP, FT_ROLE_OWNER, EPROTO);
 	h->magic ^= 1;
 	h->abi_version++;
-	assert_attach_fails(fx, CAP, FT_ROLE_OWNER, EPROTONOSUPPORT);
+	ftfx_attach_fails(fx->name, CAP, FT_ROLE_OWNER, EPROTONOSUPPORT);
 	h->abi_version--;
 	h->entry_size += 64;
-	assert_attach_fails(fx, CAP, FT_ROLE_OWNER, EPROTO);
+	ftfx_attach_fails(fx->name, CAP, FT_ROLE_OWNER, EPROTO);
 	h->entry_size -= 64;
-	assert_attach_fails(fx, CAP * 2, FT_ROLE_OWNER, EINVAL);
+	ftfx_attach_fails(fx->name, CAP * 2, FT_ROLE_OWNER, EINVAL);
 	assert_int_equal(fchmod(fd, 0644), 0);
-	assert_attach_fails(fx, CAP, FT_ROLE_OWNER, EACCES);
+	ftfx_attach_fails(fx->name, CAP, FT_ROLE_OWNER, EACCES);
 	assert_int_equal(fchmod(fd, 0600), 0);
 	/* a creator killed before the magic: initialised again */
 	h->magic = 0;
-	ft_detach(attach(fx, CAP, FT_ROLE_OWNER));
+	ft_detach(ftfx_attach(fx->name, CAP, FT_ROLE_OWNER));
 	assert_true(h->magic == FT_MAGIC);
 	munmap(h, FT_HDR_SIZE);
 	close(fd);
@@ -220,15 +203,15 @@ static void test_abi_checks(void **state)
 static void test_one_owner_one_writer(void **state)
 {
 	struct fx *fx = *state;
-	struct ft *o = attach(fx, CAP, FT_ROLE_OWNER);
-	struct ft *w = attach(fx, CAP, FT_ROLE_WRITER);
+	struct ft *o = ftfx_attach(fx->name, CAP, FT_ROLE_OWNER);
+	struct ft *w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER);
 
-	assert_attach_fails(fx, CAP, FT_ROLE_OWNER, EBUSY);
-	assert_attach_fails(fx, CAP, FT_ROLE_WRITER, EBUSY);
+	ftfx_attach_fails(fx->name, CAP, FT_ROLE_OWNER, EBUSY);
+	ftfx_attach_fails(fx->name, CAP, FT_ROLE_WRITER, EBUSY);
 	assert_int_equal(ft_owner_pid(w), getpid());
 	ft_detach(o);
 	assert_int_equal(ft_owner_pid(w), 0);
-	o = attach(fx, CAP, FT_ROLE_OWNER);
+	o = ftfx_attach(fx->name, CAP, FT_ROLE_OWNER);
 	ft_detach(o);
 	ft_detach(w);
 }
@@ -236,41 +219,15 @@ static void test_one_owner_one_writer(void **state)
 static void test_owner_killed(void **state)
 {
 	struct fx *fx = *state;
-	struct ft *w = attach(fx, CAP, FT_ROLE_WRITER);
-	int pipefd[2];
-	pid_t pid;
-	char c;
 
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct ft *o = ft_create_or_attach(fx->name, CAP, FT_ROLE_OWNER);
-
-		c = o ? 'y' : 'n';
-		if (write(pipefd[1], &c, 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	assert_int_equal(read(pipefd[0], &c, 1), 1);
-	assert_int_equal(c, 'y');
-	assert_int_equal(ft_owner_pid(w), pid);
-	assert_attach_fails(fx, CAP, FT_ROLE_OWNER, EBUSY);
-	assert_int_equal(kill(pid, SIGKILL), 0);
-	assert_int_equal(waitpid(pid, NULL, 0), pid);
-	assert_int_equal(ft_owner_pid(w), 0);
-	ft_detach(attach(fx, CAP, FT_ROLE_OWNER));
-	close(pipefd[0]);
-	close(pipefd[1]);
-	ft_detach(w);
+	ftfx_check_owner_killed(fx->name, CAP);
 }
 
 static void test_restart_keeps_flows(void **state)
 {
 	struct fx *fx = *state;
-	struct ft *w = attach(fx, CAP, FT_ROLE_WRITER);
-	struct ft *o = attach(fx, CAP, FT_ROLE_OWNER);
+	struct ft *w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER);
+	struct ft *o = ftfx_attach(fx->name, CAP, FT_ROLE_OWNER);
 	struct ft_flow want, got;
 	uint32_t slots[3], slot;
 
@@ -279,8 +236,8 @@ static void test_restart_keeps_flows(void **state)
 	assert_int_equal(ft_slot_free(w, slots[1]), 0);
 	ft_detach(o);
 	ft_detach(w);
-	o = attach(fx, CAP, FT_ROLE_OWNER);
-	w = attach(fx, CAP, FT_ROLE_WRITER);
+	o = ftfx_attach(fx->name, CAP, FT_ROLE_OWNER);
+	w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER);
 	for (uint32_t i = 0; i < 3; i += 2) {
 		make_flow(&want, i, false, FT_SUITE_NONE, FT_SUITE_NONE);
 		assert_int_equal(ft_flow_read(o, slots[i], &got, NULL), 0);
@@ -476,8 +433,8 @@ static void test_notices_in_order(void **state)
 static void test_overflow(void **state)
 {
 	struct fx *fx = *state;
-	struct ft *w = attach(fx, 8, FT_ROLE_WRITER);
-	struct ft *o = attach(fx, 8, FT_ROLE_OWNER);
+	struct ft *w = ftfx_attach(fx->name, 8, FT_ROLE_WRITER);
+	struct ft *o = ftfx_attach(fx->name, 8, FT_ROLE_OWNER);
 	struct ft_notice n[8];
 	uint32_t slot = put_new(w, 0);
 
@@ -504,8 +461,8 @@ static void test_overflow(void **state)
 static void test_slot_alloc_free(void **state)
 {
 	struct fx *fx = *state;
-	struct ft *w = attach(fx, 8, FT_ROLE_WRITER);
-	struct ft *o = attach(fx, 8, FT_ROLE_OWNER);
+	struct ft *w = ftfx_attach(fx->name, 8, FT_ROLE_WRITER);
+	struct ft *o = ftfx_attach(fx->name, 8, FT_ROLE_OWNER);
 	uint32_t slot;
 
 	for (uint32_t i = 0; i < 8; i++) {
@@ -526,8 +483,8 @@ static void test_slot_alloc_free(void **state)
 static void test_writer_killed_mid_write(void **state)
 {
 	struct fx *fx = *state;
-	struct ft *w = attach(fx, CAP, FT_ROLE_WRITER);
-	struct ft *o = attach(fx, CAP, FT_ROLE_OWNER);
+	struct ft *w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER);
+	struct ft *o = ftfx_attach(fx->name, CAP, FT_ROLE_OWNER);
 	struct ft_notice n[4];
 	struct ft_entry *e;
 	struct ft_header *h;
@@ -546,7 +503,7 @@ static void test_writer_killed_mid_write(void **state)
 	e = (struct ft_entry *)((char *)h + h->entries_off) + b;
 	e->seq++;
 	assert_int_equal(ft_flow_read(o, b, &f, NULL), -EAGAIN);
-	w = attach(fx, CAP, FT_ROLE_WRITER);
+	w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER);
 	assert_int_equal(ft_flow_read(o, a, &f, NULL), 0);
 	assert_int_equal(ft_flow_read(o, b, &f, NULL), -ENOENT);
 	assert_int_equal(ft_notice_pop(o, n, 4), 1);
@@ -735,8 +692,8 @@ static void *flow_reader(void *arg)
 static void test_concurrent_no_torn_flow(void **state)
 {
 	struct fx *fx = *state;
-	struct race r = { .w = attach(fx, CAP, FT_ROLE_WRITER),
-			  .o = attach(fx, CAP, FT_ROLE_OWNER) };
+	struct race r = { .w = ftfx_attach(fx->name, CAP, FT_ROLE_WRITER),
+			  .o = ftfx_attach(fx->name, CAP, FT_ROLE_OWNER) };
 	struct reader_arg args[READERS];
 	pthread_t wt, rt[READERS];
 

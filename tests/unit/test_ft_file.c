@@ -17,16 +17,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ft.h"
+#include "ft_fixture.h"
 #include "log.h"
 
 #define CAP 1024		/* 409,856 bytes: not a whole huge page */
@@ -187,22 +186,6 @@ static void skip_unless_huge(const struct fx *fx)
 		skip();		/* not root, or no hugetlbfs or pages here */
 }
 
-static struct ft *attach(const struct fx *fx, uint32_t cap, enum ft_role role)
-{
-	struct ft *ft = ft_create_or_attach(fx->path, cap, role);
-
-	assert_non_null(ft);
-	return ft;
-}
-
-static void assert_attach_fails(const char *path, uint32_t cap,
-				enum ft_role role, int err)
-{
-	errno = 0;
-	assert_null(ft_create_or_attach(path, cap, role));
-	assert_int_equal(errno, err);
-}
-
 static void make_flow(struct ft_flow *f, uint32_t i)
 {
 	memset(f, 0, sizeof(*f));
@@ -225,8 +208,8 @@ static void make_flow(struct ft_flow *f, uint32_t i)
  */
 static void check_lifecycle(const struct fx *fx, uint32_t cap, off_t want)
 {
-	struct ft *w = attach(fx, cap, FT_ROLE_WRITER);
-	struct ft *o = attach(fx, cap, FT_ROLE_OWNER);
+	struct ft *w = ftfx_attach(fx->path, cap, FT_ROLE_WRITER);
+	struct ft *o = ftfx_attach(fx->path, cap, FT_ROLE_OWNER);
 	struct ft_flow want_f, got;
 	struct ft_version v;
 	struct ft_stats st;
@@ -252,15 +235,15 @@ static void check_lifecycle(const struct fx *fx, uint32_t cap, off_t want)
 	assert_int_equal(ft_flow_stats(w, slots[2], &st), 0);
 	assert_int_equal(st.packets, 1);
 	assert_int_equal(st.bytes, 200);
-	assert_attach_fails(fx->path, cap, FT_ROLE_OWNER, EBUSY);
-	assert_attach_fails(fx->path, cap, FT_ROLE_WRITER, EBUSY);
-	assert_attach_fails(fx->path, cap * 2, FT_ROLE_OWNER, EINVAL);
+	ftfx_attach_fails(fx->path, cap, FT_ROLE_OWNER, EBUSY);
+	ftfx_attach_fails(fx->path, cap, FT_ROLE_WRITER, EBUSY);
+	ftfx_attach_fails(fx->path, cap * 2, FT_ROLE_OWNER, EINVAL);
 	assert_int_equal(ft_owner_pid(w), getpid());
 	ft_detach(o);
 	ft_detach(w);
 
-	o = attach(fx, cap, FT_ROLE_OWNER);
-	w = attach(fx, cap, FT_ROLE_WRITER);
+	o = ftfx_attach(fx->path, cap, FT_ROLE_OWNER);
+	w = ftfx_attach(fx->path, cap, FT_ROLE_WRITER);
 	assert_int_equal(ft_generation(o), gen);
 	for (uint32_t i = 0; i < 3; i++) {
 		make_flow(&want_f, i);
@@ -270,39 +253,6 @@ static void check_lifecycle(const struct fx *fx, uint32_t cap, off_t want)
 	assert_int_equal(ft_flow_stats(w, slots[2], &st), 0);
 	assert_int_equal(st.packets, 1);
 	ft_detach(o);
-	ft_detach(w);
-}
-
-/* the owner dies however it dies: the lock goes with it */
-static void check_owner_killed(const struct fx *fx, uint32_t cap)
-{
-	struct ft *w = attach(fx, cap, FT_ROLE_WRITER);
-	int pipefd[2];
-	pid_t pid;
-	char c;
-
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct ft *o = ft_create_or_attach(fx->path, cap, FT_ROLE_OWNER);
-
-		c = o ? 'y' : 'n';
-		if (write(pipefd[1], &c, 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	assert_int_equal(read(pipefd[0], &c, 1), 1);
-	assert_int_equal(c, 'y');
-	assert_int_equal(ft_owner_pid(w), pid);
-	assert_attach_fails(fx->path, cap, FT_ROLE_OWNER, EBUSY);
-	assert_int_equal(kill(pid, SIGKILL), 0);
-	assert_int_equal(waitpid(pid, NULL, 0), pid);
-	assert_int_equal(ft_owner_pid(w), 0);
-	ft_detach(attach(fx, cap, FT_ROLE_OWNER));
-	close(pipefd[0]);
-	close(pipefd[1]);
 	ft_detach(w);
 }
 
@@ -320,7 +270,7 @@ static void test_dir_lifecycle(void **state)
 	assert_int_equal(ft_location("sbc_flows", where, 8), -ENAMETOOLONG);
 	/* not on hugetlbfs: the file is the table's exact size */
 	check_lifecycle(fx, CAP, 409856);
-	check_owner_killed(fx, CAP);
+	ftfx_check_owner_killed(fx->path, CAP);
 	assert_int_equal(ft_unlink(fx->path), 0);
 	assert_int_equal(access(fx->path, F_OK), -1);
 	assert_int_equal(ft_unlink(fx->path), -ENOENT);
@@ -331,35 +281,35 @@ static void test_dir_bad_paths(void **state)
 	struct fx *fx = *state;
 	char p[PATH_MAX + 8], where[16];
 
-	assert_attach_fails("a/b", CAP, FT_ROLE_WRITER, EINVAL);
-	assert_attach_fails("/tmp/", CAP, FT_ROLE_WRITER, EINVAL);
-	assert_attach_fails("/tmp/..", CAP, FT_ROLE_WRITER, EINVAL);
+	ftfx_attach_fails("a/b", CAP, FT_ROLE_WRITER, EINVAL);
+	ftfx_attach_fails("/tmp/", CAP, FT_ROLE_WRITER, EINVAL);
+	ftfx_attach_fails("/tmp/..", CAP, FT_ROLE_WRITER, EINVAL);
 	/* the EAL would delete it from its hugepage directory */
 	snprintf(p, sizeof(p), "%s/flowmap_1", fx->env->dir);
-	assert_attach_fails(p, CAP, FT_ROLE_WRITER, EINVAL);
+	ftfx_attach_fails(p, CAP, FT_ROLE_WRITER, EINVAL);
 	assert_int_equal(access(p, F_OK), -1);
 	assert_int_equal(ft_location(p, where, sizeof(where)), -EINVAL);
 	/* a directory, a FIFO, a missing directory, a symbolic link */
-	assert_attach_fails(fx->env->dir, CAP, FT_ROLE_WRITER, EISDIR);
+	ftfx_attach_fails(fx->env->dir, CAP, FT_ROLE_WRITER, EISDIR);
 	snprintf(p, sizeof(p), "%s/fifo", fx->env->dir);
 	assert_int_equal(mkfifo(p, 0600), 0);
-	assert_attach_fails(p, CAP, FT_ROLE_WRITER, EINVAL);
+	ftfx_attach_fails(p, CAP, FT_ROLE_WRITER, EINVAL);
 	assert_int_equal(unlink(p), 0);
 	snprintf(p, sizeof(p), "%s/none/flows", fx->env->dir);
-	assert_attach_fails(p, CAP, FT_ROLE_WRITER, ENOENT);
+	ftfx_attach_fails(p, CAP, FT_ROLE_WRITER, ENOENT);
 	snprintf(p, sizeof(p), "%s/link", fx->env->dir);
 	assert_int_equal(symlink(fx->path, p), 0);
-	assert_attach_fails(p, CAP, FT_ROLE_WRITER, ELOOP);
+	ftfx_attach_fails(p, CAP, FT_ROLE_WRITER, ELOOP);
 	assert_int_equal(access(fx->path, F_OK), -1);
 	assert_int_equal(unlink(p), 0);
 	memset(p, 'a', sizeof(p) - 1);
 	p[0] = '/';
 	p[sizeof(p) - 1] = '\0';
-	assert_attach_fails(p, CAP, FT_ROLE_WRITER, ENAMETOOLONG);
+	ftfx_attach_fails(p, CAP, FT_ROLE_WRITER, ENAMETOOLONG);
 	/* a file group or others can read is refused (it holds keys) */
-	ft_detach(attach(fx, CAP, FT_ROLE_WRITER));
+	ft_detach(ftfx_attach(fx->path, CAP, FT_ROLE_WRITER));
 	assert_int_equal(chmod(fx->path, 0640), 0);
-	assert_attach_fails(fx->path, CAP, FT_ROLE_OWNER, EACCES);
+	ftfx_attach_fails(fx->path, CAP, FT_ROLE_OWNER, EACCES);
 }
 
 /* a file on hugetlbfs ------------------------------------------------------- */
@@ -395,11 +345,11 @@ static void test_huge_lifecycle(void **state)
 	skip_unless_huge(fx);
 	/* the file is a whole number of huge pages */
 	check_lifecycle(fx, CAP, HUGE_KB * 1024);
-	o = attach(fx, CAP, FT_ROLE_OWNER);
+	o = ftfx_attach(fx->path, CAP, FT_ROLE_OWNER);
 	assert_int_equal(mapped_page_kb(fx->path), HUGE_KB);
 	ft_detach(o);
 	assert_int_equal(mapped_page_kb(fx->path), -1);
-	check_owner_killed(fx, CAP);
+	ftfx_check_owner_killed(fx->path, CAP);
 	/* re-created at another size: two pages now */
 	assert_int_equal(ft_unlink(fx->path), 0);
 	check_lifecycle(fx, CAP_BIG, 2 * HUGE_KB * 1024);
@@ -411,13 +361,13 @@ static void test_huge_bad_size(void **state)
 	int fd;
 
 	skip_unless_huge(fx);
-	ft_detach(attach(fx, CAP, FT_ROLE_WRITER));
+	ft_detach(ftfx_attach(fx->path, CAP, FT_ROLE_WRITER));
 	/* a page more than the table needs: not what a creator leaves */
 	fd = open(fx->path, O_RDWR);
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, 2 * HUGE_KB * 1024), 0);
 	close(fd);
-	assert_attach_fails(fx->path, CAP, FT_ROLE_OWNER, EPROTO);
+	ftfx_attach_fails(fx->path, CAP, FT_ROLE_OWNER, EPROTO);
 }
 
 static void test_huge_not_enough_pages(void **state)
@@ -429,11 +379,11 @@ static void test_huge_not_enough_pages(void **state)
 	/* 16M entries need 3,137 pages; the test reserved a handful */
 	if (read_long(FREE_HUGEPAGES) >= 3137)
 		skip();
-	assert_attach_fails(fx->path, FT_CAPACITY_MAX, FT_ROLE_OWNER, ENOMEM);
+	ftfx_attach_fails(fx->path, FT_CAPACITY_MAX, FT_ROLE_OWNER, ENOMEM);
 	/* the failed creator left the file empty: the next one creates it */
 	assert_int_equal(stat(fx->path, &sb), 0);
 	assert_int_equal(sb.st_size, 0);
-	ft_detach(attach(fx, CAP, FT_ROLE_OWNER));
+	ft_detach(ftfx_attach(fx->path, CAP, FT_ROLE_OWNER));
 	assert_int_equal(stat(fx->path, &sb), 0);
 	assert_int_equal(sb.st_size, HUGE_KB * 1024);
 }

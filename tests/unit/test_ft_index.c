@@ -21,12 +21,12 @@
 
 #include <arpa/inet.h>
 
-#include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_rcu_qsbr.h>
 
+#include "eal_fixture.h"
 #include "ft.h"
 #include "ft_index.h"
 #include "log.h"
@@ -581,14 +581,11 @@ static void test_capacity_mismatch(void **state)
 
 static void test_rcu_variant(void **state)
 {
-	size_t sz = rte_rcu_qsbr_get_memsize(4);
-	struct rte_rcu_qsbr *qsv = rte_zmalloc("ftix-qsv", sz,
-					       RTE_CACHE_LINE_SIZE);
+	struct rte_rcu_qsbr *qsv = ealfx_qsv("ftix-qsv", 4);
 	struct fx *fx;
 	uint32_t a;
 
 	assert_non_null(qsv);
-	assert_int_equal(rte_rcu_qsbr_init(qsv, 4), 0);
 	assert_int_equal(setup_cap(state, CAP, qsv), 0);
 	fx = *state;
 	for (int round = 0; round < 3; round++) {
@@ -606,10 +603,7 @@ static void test_rcu_variant(void **state)
 
 int main(void)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *argv[] = { "test_ft_index", "--no-huge", "-m", "256",
-			 "--no-pci", "--no-shconf", prefix, "-l", "0",
-			 "--no-telemetry", "--log-level=warning" };
+	char rundir[PATH_MAX];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rebuild_on_attach, setup,
 						teardown),
@@ -639,16 +633,9 @@ int main(void)
 	int ret;
 
 	log_init("test_ft_index", false, LOG_LEVEL_ERR);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=test-ft-%d",
-		 (int)getpid());
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])), argv) < 0) {
-		fprintf(stderr, "test_ft_index: EAL init failed\n");
+	if (ealfx_init("test_ft_index", "256", rundir, sizeof(rundir)))
 		return 1;
-	}
-	/* with --no-shconf the EAL leaves only its empty runtime directory */
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	rmdir(rundir);
+	ealfx_cleanup(rundir);
 	return ret;
 }

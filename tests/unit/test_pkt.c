@@ -296,17 +296,6 @@ static void test_fragments(void **state)
 	expect_class(b, len, DP_PKT_FRAGMENT, DP_PKT_BAD_NONE);
 }
 
-/* a frame of @len bytes: Ethernet header with @type, then @body */
-static uint16_t frame(uint8_t *b, uint16_t type, const uint8_t *body,
-		      uint16_t len)
-{
-	memcpy(b, mac_dst, 6);
-	memcpy(b + 6, mac_src, 6);
-	put16(b + 12, type);
-	memcpy(b + 14, body, len - 14u);
-	return len;
-}
-
 static void test_arp_nd_other(void **state)
 {
 	uint8_t b[BUF_SIZE] __attribute__((aligned(8)));
@@ -318,19 +307,19 @@ static void test_arp_nd_other(void **state)
 
 	(void)state;
 	memset(b, 0, sizeof(b));
-	frame(b, 0x0806, body, 42);
+	build_eth(b, 0x0806, body, 42);
 	expect_class(b, 42, DP_PKT_ARP, DP_PKT_BAD_NONE);
 	assert_int_equal(parse_exact(b, 60, &p), DP_PKT_ARP);
 	assert_int_equal(p.l3_off, 14);
 	expect_class(b, 41, DP_PKT_MALFORMED, DP_PKT_BAD_ARP);
-	frame(b, 0x88cc, body, 60);			/* LLDP */
+	build_eth(b, 0x88cc, body, 60);			/* LLDP */
 	expect_class(b, 60, DP_PKT_OTHER_L3, DP_PKT_BAD_NONE);
 	/* three VLAN tags */
 	put16(body, 1);
 	put16(body + 2, 0x8100);
 	put16(body + 6, 0x8100);
 	put16(body + 10, 0x0800);
-	frame(b, 0x88a8, body, 60);
+	build_eth(b, 0x88a8, body, 60);
 	expect_class(b, 60, DP_PKT_OTHER_L3, DP_PKT_BAD_NONE);
 
 	/* ICMPv6 NS (135), NA (136), echo request (128), short NS */
@@ -445,34 +434,18 @@ static void test_rewrite_random_headers(void **state)
 	for (int i = 0; i < 4000; i++) {
 		struct spec s = i & 1 ? rtp6 : rtp4;
 		struct dp_pkt_rewrite rw = i & 1 ? rw6 : rw4;
-		uint8_t *b = buf + HEADROOM, *l3, *l4;
-		uint16_t len, c;
+		uint8_t *b = buf + HEADROOM, *l3;
+		uint16_t len;
 
 		s.payload_len = (uint16_t)(i % 173);
 		s.ttl = (uint8_t)(2 + (x >> 9) % 254);
-		len = build(b, &s, &lo);
+		len = build_received(b, &s, &lo, &x);
 		l3 = b + lo.l3;
-		l4 = b + lo.l4;
 		for (unsigned k = 0; k < 16; k++) {
 			x = x * 1103515245 + 12345;
-			if (s.family == AF_INET && k < 8)
-				l3[12 + k] = (uint8_t)(x >> 16);
-			else if (s.family == AF_INET6)
-				l3[8 + k * 2] = (uint8_t)(x >> 16);
 			rw.src_addr[k] = (uint8_t)(x >> 8);
 			rw.dst_addr[k] = (uint8_t)(x >> 20);
 		}
-		put16(l4, (uint16_t)(x >> 3));
-		put16(l4 + 2, (uint16_t)(x >> 11));
-		if (s.family == AF_INET) {
-			l3[1] = (uint8_t)(x >> 5);
-			put16(l3 + 4, (uint16_t)(x >> 13));
-			put16(l3 + 10, 0);
-			put16(l3 + 10, (uint16_t)~ref_fold(ref_sum(l3, 20, 0)));
-		}
-		put16(l4 + 6, 0);
-		c = (uint16_t)~ref_udp_sum(l3, l4, s.family);
-		put16(l4 + 6, c ? c : 0xffff);
 		rw.src_port = (uint16_t)(x >> 7);
 		rw.dst_port = (uint16_t)(x >> 17);
 		rw.vlan = i & 2;

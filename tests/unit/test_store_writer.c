@@ -2,8 +2,9 @@
  * Unit tests of the store writer (b2bua/store_writer.c): every queued
  * write is committed once and in order, writes queued while a commit runs
  * share the next transaction, a failing write costs only itself, a drain
- * sees everything submitted before it, and freeing the writer commits
- * what was queued.  Each test runs on a fresh store (store_fixture.c).
+ * sees everything submitted before it, freeing the writer commits what
+ * was queued, and a write with no memory for its job is done at once, in
+ * its place.  Each test runs on a fresh store (store_fixture.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,30 +72,46 @@ static void cdr_call_id(struct fixture *fx, uint64_t id, char *out, size_t len)
 	store_txn_abort(t);
 }
 
+/* submit @n CDRs, "call-0" to "call-<n-1>" */
+static void submit_calls(struct store_writer *w, int n, int *released)
+{
+	char name[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "call-%d", i);
+		submit_cdr(w, name, 0, released);
+	}
+}
+
+/* CDRs 1 to @n are "call-0" to "call-<n-1>" */
+static void assert_calls(struct fixture *fx, int n)
+{
+	char name[32], got[STORE_CALLID_MAX];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "call-%d", i);
+		cdr_call_id(fx, (uint64_t)i + 1, got, sizeof(got));
+		assert_string_equal(got, name);
+	}
+}
+
 static void test_all_committed_in_order(void **state)
 {
 	struct fixture *fx = *state;
 	struct store_writer *w = store_writer_new(fx->st);
 	struct store_writer_stats s;
-	char name[32], got[STORE_CALLID_MAX];
+	char got[STORE_CALLID_MAX];
 	int released = 0;
 
 	assert_non_null(w);
-	for (int i = 0; i < 500; i++) {
-		snprintf(name, sizeof(name), "call-%d", i);
-		submit_cdr(w, name, 0, &released);
-	}
+	submit_calls(w, 500, &released);
 	store_writer_drain(w);
 	assert_int_equal(released, 500);
 	store_writer_stats_get(w, &s);
 	assert_int_equal(s.jobs, 500);
 	assert_int_equal(s.failed, 0);
 	assert_true(s.batches >= 1 && s.batches <= 500);
-	for (int i = 0; i < 500; i++) {
-		snprintf(name, sizeof(name), "call-%d", i);
-		cdr_call_id(fx, (uint64_t)i + 1, got, sizeof(got));
-		assert_string_equal(got, name);
-	}
+	assert_calls(fx, 500);
 	cdr_call_id(fx, 501, got, sizeof(got));
 	assert_string_equal(got, "");
 	store_writer_free(w);
@@ -294,6 +311,68 @@ static void test_bad_arguments(void **state)
 	store_writer_free(w);
 }
 
+/*
+ * The next calloc() of this thread fails: the writer thread allocates as
+ * usual.  The linker sends every calloc() of the test program here
+ * (-Wl,--wrap=calloc in tests/unit/build.mk).
+ */
+static __thread bool calloc_fails_next;
+
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	if (calloc_fails_next) {
+		calloc_fails_next = false;
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __real_calloc(n, size);
+}
+
+/*
+ * No memory for a job: rather than lose the write, submit drains the
+ * queue and writes it at once, so it still lands after what was queued
+ * before it and before what comes after.
+ */
+static void test_no_memory_writes_at_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_writer *w = store_writer_new(fx->st);
+	struct store_writer_stats s;
+	char got[STORE_CALLID_MAX];
+	struct cdr_arg *a;
+	int released = 0;
+
+	assert_non_null(w);
+	submit_calls(w, 100, &released);
+	a = calloc(1, sizeof(*a));
+	assert_non_null(a);
+	sample_cdr(&a->cdr, "no-memory", 0);
+	a->released = &released;
+	calloc_fails_next = true;
+	assert_int_equal(store_writer_submit(w, cdr_apply, cdr_release, a,
+					     "no-memory"), 0);
+	/* the job's allocation was the one refused */
+	assert_false(calloc_fails_next);
+	/* written and released before submit returned, after the queue */
+	assert_int_equal(released, 101);
+	cdr_call_id(fx, 101, got, sizeof(got));
+	assert_string_equal(got, "no-memory");
+	submit_cdr(w, "after", 0, &released);
+	store_writer_drain(w);
+	assert_int_equal(released, 102);
+	assert_calls(fx, 100);
+	cdr_call_id(fx, 102, got, sizeof(got));
+	assert_string_equal(got, "after");
+	cdr_call_id(fx, 103, got, sizeof(got));
+	assert_string_equal(got, "");
+	store_writer_stats_get(w, &s);
+	assert_int_equal(s.failed, 0);
+	store_writer_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +382,7 @@ int main(void)
 		FX_TEST(test_put_then_delete_keep_their_order),
 		FX_TEST(test_free_commits_the_queue),
 		FX_TEST(test_bad_arguments),
+		FX_TEST(test_no_memory_writes_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
