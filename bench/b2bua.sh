@@ -15,11 +15,14 @@
 #      of sbcd's calls_active, sbcd's VmRSS at that peak and, once the
 #      last call has been up longer than Sofia-SIP keeps a transaction
 #      (64*T1, 32 s), its VmRSS for the calls that are up (steady state).
+#   3. the floor: the same calls, rate and hold answered by a bare
+#      Sofia-SIP UAS (bench/sofia_uas.c) in sbcd's place, its VmRSS per
+#      dialog taken the same way; a call through sbcd is two dialogs.
 #
 # usage: bench/b2bua.sh [BUILD_DIR]   (root: namespaces; `make bench-b2bua`)
 # Knobs (environment): LAB_PREFIX, CPS_STEPS, CPS_STEP_S, CPS_BUDGET_S,
-# CONC_CALLS, CONC_RATE, CONC_HOLD_S, STORE_DIR, KEEP_WORK (keep the logs).  Progress goes to stderr, figures to
-# stdout.
+# CONC_CALLS, CONC_RATE, CONC_HOLD_S, STORE_DIR, KEEP_WORK (keep the
+# logs).  Progress goes to stderr, figures to stdout.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -381,8 +384,43 @@ concurrent() {
 	fi
 }
 
+# Phase 3: the same calls, rate and hold against a bare Sofia-SIP UAS
+# (bench/sofia_uas.c) where sbcd listened: its VmRSS per dialog, sampled
+# as sbcd's steady state is (every call up for longer than the set-up
+# transactions live, none ended), is what Sofia-SIP itself keeps; a call
+# through sbcd is two such dialogs.
+sofia_baseline() {
+	local rate=$1 n=$CONC_CALLS ramp hold_ms pid base rss up failed i
+	local rc=0
+	ramp=$(((n + rate - 1) / rate))
+	hold_ms=$(((ramp + CONC_HOLD_S) * 1000))
+	ip netns exec "${LAB_PREFIX}sbc" "$B/bench/sofia_uas" "sip:$SBC_ACCESS:5060" \
+		>"$WORK/sofia_uas.log" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	for i in $(seq 50); do
+		grep -q '^ready' "$WORK/sofia_uas.log" && break
+		sleep 0.2
+	done
+	grep -q '^ready' "$WORK/sofia_uas.log" || die "sofia_uas did not start: $(cat "$WORK/sofia_uas.log")"
+	base=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+	uac_start sofia "$n" "$rate" "$hold_ms" $((2 * ramp + CONC_HOLD_S + 50))
+	say "sofia_uas: $n calls at $rate cps, each held $((hold_ms / 1000)) s"
+	sleep $((ramp + TXN_S + 3))
+	up=$(stat_col "$WORK/uac-sofia.csv" 'CurrentCall')
+	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+	sipp_wait "$UAC_PID" $((ramp + CONC_HOLD_S + 30)) || rc=$?
+	failed=$(stat_col "$WORK/uac-sofia.csv" 'FailedCall(C)')
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	say "sofia_uas: $up calls up, VmRSS $base -> $rss KiB, failed ${failed:-?}, sipp exit $rc"
+	[ "${up:-0}" -gt 0 ] || return 0
+	SOFIA_PER_DIALOG=$(echo "scale=1; ($rss - $base) / $up" | bc)
+	SOFIA_FAILED=${failed:-0}
+}
+
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
-for p in "$B/sbcd" "$B/sbcctl"; do
+for p in "$B/sbcd" "$B/sbcctl" "$B/bench/sofia_uas"; do
 	[ -x "$p" ] || die "$p not built"
 done
 command -v sipp >/dev/null || die "sipp not installed"
@@ -412,6 +450,13 @@ concurrent "$rate"
 # sbcd's complaints, without their time stamps, most frequent first
 grep -E 'err|warn' "$WORK/sbcd.log" | cut -d' ' -f2- | sort | uniq -c | sort -rn | head -n 5 | sed 's/^/b2bua: sbcd log: /' >&2 || true
 
+sbcd_stop
+SOFIA_PER_DIALOG=0 SOFIA_FAILED=0 SOFIA_RATIO=0
+sofia_baseline "$rate"
+if [ "$SOFIA_PER_DIALOG" != 0 ]; then
+	SOFIA_RATIO=$(echo "scale=2; $RSS_PER_CALL / (2 * $SOFIA_PER_DIALOG)" | bc)
+fi
+
 echo "b2bua.cps_no_fail: $CPS_BEST"
 echo "b2bua.concurrent_calls: $CONC_PEAK"
 echo "b2bua.rss_kib_per_call: $RSS_PER_CALL"
@@ -423,3 +468,6 @@ echo "b2bua.concurrent_failed_calls: $CONC_FAILED"
 echo "b2bua.concurrent_ramp_cps: $rate"
 echo "b2bua.cps_first_fail: $CPS_FIRST_FAIL"
 echo "b2bua.cps_udp_rcvbuf_drops: $UDP_DROPS"
+echo "b2bua.sofia_uas_rss_kib_per_dialog: $SOFIA_PER_DIALOG"
+echo "b2bua.sofia_uas_failed_calls: $SOFIA_FAILED"
+echo "b2bua.rss_vs_two_sofia_dialogs: $SOFIA_RATIO"
