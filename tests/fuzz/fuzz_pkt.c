@@ -8,7 +8,9 @@
  * moves the Ethernet header into the headroom), grown by an SRTP tag into
  * the tailroom and finalized, as the forwarding path would; the result
  * must parse again as the same datagram.  The first input byte picks the
- * parse flags and the output VLAN, so both paths are reached.
+ * parse flags and the output VLAN, so both paths are reached.  An
+ * untagged IPv4 datagram sent untagged is also rewritten on a copy by the
+ * relay's own dp_pkt_forward4(), which must write the same bytes.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Idataplane \
  *	$(pkg-config --cflags libdpdk) tests/fuzz/fuzz_pkt.c \
@@ -19,12 +21,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include "pkt.h"
 
 #define HEADROOM 8
 #define SRTP_TAG 10
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * 0 when dp_pkt_forward4() makes of a copy of @buf what dp_pkt_rewrite()
+ * with @rw makes of another, or when both refuse it (TTL).
+ */
+static int same_as_forward4(const uint8_t *buf, size_t size,
+			    const struct dp_pkt *p,
+			    const struct dp_pkt_rewrite *rw)
+{
+	const struct dp_pkt_fwd fw = {
+		.src_mac = &rw->src_mac,
+		.dst_mac = &rw->dst_mac,
+		.src_port = rw->src_port,
+		.dst_port = rw->dst_port,
+		.addr_sum = dp_pkt_addr_sum(rw->src_addr, rw->dst_addr,
+					    AF_INET),
+		.src_addr = rw->src_addr,
+		.dst_addr = rw->dst_addr,
+	};
+	uint8_t *a = malloc(size), *b = malloc(size);
+	struct dp_pkt pa = *p, pb = *p;
+	int ra, rb, diff = 0;
+
+	if (!a || !b)
+		goto out;
+	memcpy(a, buf, size);
+	memcpy(b, buf, size);
+	pa.data = a + (p->data - buf);
+	pa.src_addr = a + (p->src_addr - buf);
+	pa.dst_addr = a + (p->dst_addr - buf);
+	pb.data = b + (p->data - buf);
+	pb.src_addr = b + (p->src_addr - buf);
+	pb.dst_addr = b + (p->dst_addr - buf);
+	ra = dp_pkt_forward4(&pa, &fw);
+	rb = dp_pkt_rewrite(&pb, rw);
+	diff = ra != rb || memcmp(a, b, size) != 0 ||
+		(ra == 0 && (pa.len != pb.len || pa.src_port != pb.src_port ||
+			     pa.dst_port != pb.dst_port));
+out:
+	free(a);
+	free(b);
+	return diff;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -58,6 +105,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.headroom = HEADROOM;
 	p.tailroom = (uint16_t)(p.tailroom + SRTP_TAG);
 	rw.family = p.family;
+	if (p.family == AF_INET && p.n_vlan == 0 && !rw.vlan &&
+	    same_as_forward4(buf, HEADROOM + len + SRTP_TAG, &p, &rw) != 0)
+		abort();
 	if (dp_pkt_rewrite(&p, &rw) != 0)
 		goto out;
 	if (dp_pkt_resize(&p, SRTP_TAG) == 0)
