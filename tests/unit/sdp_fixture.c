@@ -13,8 +13,8 @@
 
 #include "sdp_fixture.h"
 
-void sdp_fx_realm_init(struct cfg_realm *r, const char *name, const char *ip,
-		       uint16_t min, enum cfg_srtp_policy srtp)
+void sdp_fx_realm_media(struct cfg_realm *r, const char *name, const char *ip,
+			uint16_t min)
 {
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
@@ -25,6 +25,12 @@ void sdp_fx_realm_init(struct cfg_realm *r, const char *name, const char *ip,
 	r->n_media_addrs = 1;
 	r->media_port_min = min;
 	r->media_port_max = (uint16_t)(min + 99);
+}
+
+void sdp_fx_realm_init(struct cfg_realm *r, const char *name, const char *ip,
+		       uint16_t min, enum cfg_srtp_policy srtp)
+{
+	sdp_fx_realm_media(r, name, ip, min);
 	r->srtp = srtp;
 	/* the MSRP relay on the address after the media one */
 	r->msrp_addr = r->media_addrs[0];

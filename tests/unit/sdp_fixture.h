@@ -1,8 +1,9 @@
 /*
  * Shared fixture of the SDP rewriter's unit tests (test_sdp_rewrite.c,
- * test_sdp_msrp.c): two realms, leg A access (203.0.113.1, ports
- * 10000-10099), leg B carrier (198.51.100.1, 20000-20099), a fresh state
- * per test, and assertions on rewritten bodies.
+ * test_sdp_msrp.c; test_media_policy.c takes its realms): two realms, leg
+ * A access (203.0.113.1, ports 10000-10099), leg B carrier (198.51.100.1,
+ * 20000-20099), a fresh state per test, and assertions on rewritten
+ * bodies.
  */
 #ifndef SDP_FIXTURE_H
 #define SDP_FIXTURE_H
@@ -25,6 +26,10 @@ struct fx {
 	char err[B2B_SDP_ERR_MAX];
 };
 
+/* a realm with one media address and 100 ports from @min, nothing else */
+void sdp_fx_realm_media(struct cfg_realm *r, const char *name, const char *ip,
+			uint16_t min);
+/* the same, with an SRTP policy and an MSRP relay on the address + 4 */
 void sdp_fx_realm_init(struct cfg_realm *r, const char *name, const char *ip,
 		       uint16_t min, enum cfg_srtp_policy srtp);
 int sdp_fx_setup(void **state);

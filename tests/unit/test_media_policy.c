@@ -5,7 +5,6 @@
  * settings, RTCP entries included; and which leg's RTP timeout expires.
  * Leg A is "access" (203.0.113.1), leg B "carrier" (198.51.100.1).
  */
-#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +15,7 @@
 #include <cmocka.h>
 
 #include "media_policy.h"
+#include "sdp_fixture.h"
 
 #define S 1000000000ull
 
@@ -25,20 +25,6 @@ static const char offer[] =
 static const char answer[] =
 	"v=0\r\no=- 2 2 IN IP4 10.0.1.10\r\ns=-\r\nc=IN IP4 10.0.1.10\r\n"
 	"t=0 0\r\nm=audio 5000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-
-static void realm_init(struct cfg_realm *r, const char *name, const char *ip,
-		       uint16_t min)
-{
-	memset(r, 0, sizeof(*r));
-	snprintf(r->name, sizeof(r->name), "%s", name);
-	r->media_addrs[0].af = AF_INET;
-	assert_int_equal(inet_pton(AF_INET, ip, &r->media_addrs[0].u.v4), 1);
-	snprintf(r->media_addrs[0].text, sizeof(r->media_addrs[0].text), "%s",
-		 ip);
-	r->n_media_addrs = 1;
-	r->media_port_min = min;
-	r->media_port_max = (uint16_t)(min + 99);
-}
 
 /* the flows of one agreed audio stream, with the realms' latching */
 static int flows(enum cfg_latching la, enum cfg_latching lb,
@@ -51,8 +37,8 @@ static int flows(enum cfg_latching la, enum cfg_latching lb,
 	char *out;
 	int n;
 
-	realm_init(&realm[0], "access", "203.0.113.1", 10000);
-	realm_init(&realm[1], "carrier", "198.51.100.1", 20000);
+	sdp_fx_realm_media(&realm[0], "access", "203.0.113.1", 10000);
+	sdp_fx_realm_media(&realm[1], "carrier", "198.51.100.1", 20000);
 	realm[0].latching = la;
 	realm[1].latching = lb;
 	for (int i = 0; i < 2; i++) {
