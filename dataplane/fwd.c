@@ -407,11 +407,7 @@ media(struct dp_lcore *lc, const struct dp_rxq *q, struct dp_counters *c,
 		.src_addr = f->src_addr,
 		.dst_addr = d.addr,
 	};
-	if (likely(p->l3_off == RTE_ETHER_HDR_LEN && fw.vlan_tci == 0 &&
-		   p->family == AF_INET))
-		ret = dp_pkt_forward4(p, &fw);
-	else
-		ret = dp_pkt_forward(p, &fw);
+	ret = dp_pkt_forward(p, &fw);
 	if (unlikely(ret < 0)) {
 		if (ret == -ETIMEDOUT)
 			c->ttl++;

@@ -212,26 +212,13 @@ static inline uint16_t dp_pkt_addr_sum(const uint8_t *src, const uint8_t *dst,
  *
  * Writes the same bytes as dp_pkt_rewrite() with the equivalent
  * struct dp_pkt_rewrite (vlan = vlan_tci != 0), and updates @p the same
- * way, with each header field read and written once.
+ * way, with each header field read and written once; untagged IPv4 in
+ * and out, the relay's usual packet, takes a shorter path of its own.
  *
  * @return 0; -ETIMEDOUT when the TTL or hop limit is 0 or 1, -ENOSPC when
  * a VLAN tag is added and p->headroom is under 4 bytes (packet untouched).
  */
 int dp_pkt_forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw);
-
-/**
- * dp_pkt_forward4 - dp_pkt_forward() for the common case alone
- * @p: a DP_PKT_MEDIA_UDP IPv4 packet received untagged
- *     (p->l3_off == RTE_ETHER_HDR_LEN)
- * @fw: an IPv4 rewrite that sends untagged (fw->vlan_tci == 0)
- *
- * The same bytes and the same @p as dp_pkt_forward() (nothing moves, so
- * of @p only the ports change), without the branches and offset updates
- * that tags and IPv6 need: the relay's per-packet case.
- *
- * @return 0, or -ETIMEDOUT when the TTL is 0 or 1 (packet untouched).
- */
-int dp_pkt_forward4(struct dp_pkt *p, const struct dp_pkt_fwd *fw);
 
 /**
  * dp_pkt_resize - grow or shrink the UDP payload at its end

@@ -9,8 +9,9 @@
  * the tailroom and finalized, as the forwarding path would; the result
  * must parse again as the same datagram.  The first input byte picks the
  * parse flags and the output VLAN, so both paths are reached.  An
- * untagged IPv4 datagram sent untagged is also rewritten on a copy by the
- * relay's own dp_pkt_forward4(), which must write the same bytes.
+ * untagged IPv4 datagram sent untagged is also rewritten on a copy by
+ * dp_pkt_forward(), whose path of its own for that case must write the
+ * same bytes.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Idataplane \
  *	$(pkg-config --cflags libdpdk) tests/fuzz/fuzz_pkt.c \
@@ -31,10 +32,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
- * 0 when dp_pkt_forward4() makes of a copy of @buf what dp_pkt_rewrite()
+ * 0 when dp_pkt_forward() makes of a copy of @buf what dp_pkt_rewrite()
  * with @rw makes of another, or when both refuse it (TTL).
  */
-static int same_as_forward4(const uint8_t *buf, size_t size,
+static int same_as_forward(const uint8_t *buf, size_t size,
 			    const struct dp_pkt *p,
 			    const struct dp_pkt_rewrite *rw)
 {
@@ -62,7 +63,7 @@ static int same_as_forward4(const uint8_t *buf, size_t size,
 	pb.data = b + (p->data - buf);
 	pb.src_addr = b + (p->src_addr - buf);
 	pb.dst_addr = b + (p->dst_addr - buf);
-	ra = dp_pkt_forward4(&pa, &fw);
+	ra = dp_pkt_forward(&pa, &fw);
 	rb = dp_pkt_rewrite(&pb, rw);
 	diff = ra != rb || memcmp(a, b, size) != 0 ||
 		(ra == 0 && (pa.len != pb.len || pa.src_port != pb.src_port ||
@@ -106,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.tailroom = (uint16_t)(p.tailroom + SRTP_TAG);
 	rw.family = p.family;
 	if (p.family == AF_INET && p.n_vlan == 0 && !rw.vlan &&
-	    same_as_forward4(buf, HEADROOM + len + SRTP_TAG, &p, &rw) != 0)
+	    same_as_forward(buf, HEADROOM + len + SRTP_TAG, &p, &rw) != 0)
 		abort();
 	if (dp_pkt_rewrite(&p, &rw) != 0)
 		goto out;

@@ -1,6 +1,6 @@
 /*
  * Unit tests for the forwarding path's rewrite (dataplane/pkt_rewrite.c
- * dp_pkt_forward() and its untagged IPv4 case dp_pkt_forward4(), pkt.h
+ * dp_pkt_forward(), its untagged IPv4 path included, pkt.h
  * dp_pkt_addr_sum()): the new addresses' sum taken once per flow, as
  * dataplane/flows.c does, must give checksums of exactly the bits a full
  * recomputation gives, and the frame and struct dp_pkt exactly what
@@ -148,11 +148,7 @@ static void test_forward_precomputed(void **state)
 		q.data = ref + HEADROOM + (p.data - b);
 		q.src_addr = ref + (p.src_addr - buf);
 		q.dst_addr = ref + (p.dst_addr - buf);
-		/* untagged IPv4 both ways: every other one by the relay's own */
-		if (v4 && p.n_vlan == 0 && !rw.vlan && i / 12 % 2)
-			assert_int_equal(dp_pkt_forward4(&p, &fw), 0);
-		else
-			assert_int_equal(dp_pkt_forward(&p, &fw), 0);
+		assert_int_equal(dp_pkt_forward(&p, &fw), 0);
 		assert_int_equal(dp_pkt_rewrite(&q, &rw), 0);
 		check_rewritten(&p, &rw, &s);
 		l3 = p.data + p.l3_off;
@@ -206,8 +202,8 @@ static void test_forward_errors(void **state)
 	p.headroom = 8;
 	assert_int_equal(dp_pkt_forward(&p, &fw), -ETIMEDOUT);
 	assert_memory_equal(buf, saved, len);
-	fw4.vlan_tci = 0;
-	assert_int_equal(dp_pkt_forward4(&p, &fw4), -ETIMEDOUT);
+	fw4.vlan_tci = 0;	/* the untagged IPv4 path */
+	assert_int_equal(dp_pkt_forward(&p, &fw4), -ETIMEDOUT);
 	assert_memory_equal(buf, saved, len);
 	len = build(buf, &rtp4, NULL);
 	memcpy(saved, buf, len);
