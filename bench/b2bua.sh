@@ -173,8 +173,8 @@ heap_kib() {
 	ctl --json show memory | grep -o '"heap_in_use_kib": *[0-9]*' | grep -o '[0-9]*$'
 }
 
-# rss_kib FIELD: VmRSS or RssAnon of sbcd, KiB.
-rss_kib() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$SBCD_PID/status"; }
+# rss_kib FIELD [PID]: VmRSS or RssAnon of sbcd (or of PID), KiB.
+rss_kib() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/${2:-$SBCD_PID}/status"; }
 
 # calls_drained SECONDS: wait (bounded) until sbcd has no call left.
 calls_drained() {
@@ -403,12 +403,12 @@ sofia_baseline() {
 		sleep 0.2
 	done
 	grep -q '^ready' "$WORK/sofia_uas.log" || die "sofia_uas did not start: $(cat "$WORK/sofia_uas.log")"
-	base=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+	base=$(rss_kib VmRSS "$pid")
 	uac_start sofia "$n" "$rate" "$hold_ms" $((2 * ramp + CONC_HOLD_S + 50))
 	say "sofia_uas: $n calls at $rate cps, each held $((hold_ms / 1000)) s"
 	sleep $((ramp + TXN_S + 3))
 	up=$(stat_col "$WORK/uac-sofia.csv" 'CurrentCall')
-	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+	rss=$(rss_kib VmRSS "$pid")
 	sipp_wait "$UAC_PID" $((ramp + CONC_HOLD_S + 30)) || rc=$?
 	failed=$(stat_col "$WORK/uac-sofia.csv" 'FailedCall(C)')
 	kill -KILL "$pid" 2>/dev/null || true
