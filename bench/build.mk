@@ -16,3 +16,13 @@ bench-dataplane: $(BUILD)/bench/srtp_bench $(BUILD)/sbc-dataplane \
 		$(BUILD)/tests/tools/ft_put
 	$(Q)$(BUILD)/bench/srtp_bench
 	$(Q)python3 bench/dataplane_bench.py $(BUILD)
+
+# The relays of two builds alternated round after round, for a change to
+# the forwarding loop (bench/dataplane_ab.py):
+#   make bench-dataplane-ab A=build-base B=build [FLOWS=1000,1000000] [ROUNDS=3]
+FLOWS ?= 1000
+ROUNDS ?= 3
+.PHONY: bench-dataplane-ab
+bench-dataplane-ab:
+	$(if $(and $(A),$(B)),,$(error bench-dataplane-ab: set A= and B= to two build directories))
+	$(Q)python3 bench/dataplane_ab.py $(A) $(B) --flows $(FLOWS) --rounds $(ROUNDS)
