@@ -23,6 +23,7 @@ tests/tools/ft_put (`make BUILD=... BUILD/sbc-dataplane tools`), e.g. a
 """
 import argparse
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -51,12 +52,14 @@ def main():
     if not flows or min(flows) < 1 or max(flows) > 1000000 or \
             args.rounds < 1:
         die("--flows: 1 to 1000000 each; --rounds: at least 1")
+    # SystemExit runs the finally clauses: pages given back, mount gone
+    signal.signal(signal.SIGTERM, bench.sigterm)
     builds = [os.path.abspath(b) for b in (args.build_a, args.build_b)]
     for b in builds:
         for f in ("sbc-dataplane", "tests/tools/ft_put"):
             if not os.access(os.path.join(b, f), os.X_OK):
                 die("%s: no %s (make BUILD=%s %s/sbc-dataplane tools)"
-                          % (b, f, b, b))
+                    % (b, f, b, b))
     ratios = {n: [] for n in flows}
     with tempfile.TemporaryDirectory(prefix="sbc-ab-") as work:
         pages = bench.Hugepages(work)
