@@ -206,6 +206,26 @@ static inline uint16_t dp_pkt_addr_sum(const uint8_t *src, const uint8_t *dst,
 }
 
 /**
+ * dp_pkt_fwd_of - the per-packet form of a rewrite, as dp_pkt_rewrite()
+ * uses it: address sum taken now, VLAN TCI 0 unless rw->vlan
+ * @rw: the rewrite; the result points into it
+ */
+static inline struct dp_pkt_fwd dp_pkt_fwd_of(const struct dp_pkt_rewrite *rw)
+{
+	return (struct dp_pkt_fwd){
+		.src_mac = &rw->src_mac,
+		.dst_mac = &rw->dst_mac,
+		.vlan_tci = rw->vlan ? rw->vlan_tci : 0,
+		.src_port = rw->src_port,
+		.dst_port = rw->dst_port,
+		.addr_sum = dp_pkt_addr_sum(rw->src_addr, rw->dst_addr,
+					    rw->family),
+		.src_addr = rw->src_addr,
+		.dst_addr = rw->dst_addr,
+	};
+}
+
+/**
  * dp_pkt_forward - dp_pkt_rewrite() for the forwarding path
  * @p: a DP_PKT_MEDIA_UDP packet of @fw's address family (not checked)
  * @fw: the flow's rewrite, with its precomputed address sum

@@ -278,17 +278,7 @@ int dp_pkt_forward(struct dp_pkt *p, const struct dp_pkt_fwd *fw)
 
 int dp_pkt_rewrite(struct dp_pkt *p, const struct dp_pkt_rewrite *rw)
 {
-	const struct dp_pkt_fwd fw = {
-		.src_mac = &rw->src_mac,
-		.dst_mac = &rw->dst_mac,
-		.vlan_tci = rw->vlan ? rw->vlan_tci : 0,
-		.src_port = rw->src_port,
-		.dst_port = rw->dst_port,
-		.addr_sum = dp_pkt_addr_sum(rw->src_addr, rw->dst_addr,
-					    rw->family),
-		.src_addr = rw->src_addr,
-		.dst_addr = rw->dst_addr,
-	};
+	const struct dp_pkt_fwd fw = dp_pkt_fwd_of(rw);
 
 	if (unlikely(p->class != DP_PKT_MEDIA_UDP))
 		return -EINVAL;

@@ -39,16 +39,7 @@ static int same_as_forward(const uint8_t *buf, size_t size,
 			    const struct dp_pkt *p,
 			    const struct dp_pkt_rewrite *rw)
 {
-	const struct dp_pkt_fwd fw = {
-		.src_mac = &rw->src_mac,
-		.dst_mac = &rw->dst_mac,
-		.src_port = rw->src_port,
-		.dst_port = rw->dst_port,
-		.addr_sum = dp_pkt_addr_sum(rw->src_addr, rw->dst_addr,
-					    AF_INET),
-		.src_addr = rw->src_addr,
-		.dst_addr = rw->dst_addr,
-	};
+	const struct dp_pkt_fwd fw = dp_pkt_fwd_of(rw);
 	uint8_t *a = malloc(size), *b = malloc(size);
 	struct dp_pkt pa = *p, pb = *p;
 	int ra, rb, diff = 0;

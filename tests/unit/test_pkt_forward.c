@@ -130,17 +130,8 @@ static void test_forward_precomputed(void **state)
 		rw.vlan_tci = i & 2 ? (uint16_t)(1 + (x >> 5) % 4094) : 0;
 		rw.vlan = rw.vlan_tci != 0;
 		memcpy(ref, buf, sizeof(buf));
-		fw = (struct dp_pkt_fwd){
-			.src_mac = &rw.src_mac,
-			.dst_mac = &rw.dst_mac,
-			.vlan_tci = rw.vlan_tci,
-			.src_port = rw.src_port,
-			.dst_port = rw.dst_port,
-			.addr_sum = dp_pkt_addr_sum(rw.src_addr, rw.dst_addr,
-						    s.family),
-			.src_addr = rw.src_addr,
-			.dst_addr = rw.dst_addr,
-		};
+		rw.family = (uint8_t)s.family;
+		fw = dp_pkt_fwd_of(&rw);
 		assert_int_equal(dp_pkt_parse(b, len, 0, &p), DP_PKT_MEDIA_UDP);
 		p.headroom = HEADROOM;
 		p.tailroom = (uint16_t)(BUF_SIZE - HEADROOM - len);
@@ -179,22 +170,14 @@ static void test_forward_errors(void **state)
 {
 	uint8_t buf[BUF_SIZE] __attribute__((aligned(8)));
 	uint8_t saved[BUF_SIZE];
-	const struct dp_pkt_fwd fw = {
-		.src_mac = &rw4.src_mac,
-		.dst_mac = &rw4.dst_mac,
-		.vlan_tci = 5,
-		.src_port = rw4.src_port,
-		.dst_port = rw4.dst_port,
-		.addr_sum = dp_pkt_addr_sum(rw4.src_addr, rw4.dst_addr, AF_INET),
-		.src_addr = rw4.src_addr,
-		.dst_addr = rw4.dst_addr,
-	};
-	struct dp_pkt_fwd fw4 = fw;
+	const struct dp_pkt_fwd fw4 = dp_pkt_fwd_of(&rw4);	/* untagged IPv4 */
+	struct dp_pkt_fwd fw = fw4;
 	struct spec s = rtp4;
 	struct dp_pkt p;
 	uint16_t len;
 
 	(void)state;
+	fw.vlan_tci = 5;	/* a tag to add: the general path */
 	s.ttl = 1;
 	len = build(buf, &s, NULL);
 	memcpy(saved, buf, len);
@@ -202,7 +185,6 @@ static void test_forward_errors(void **state)
 	p.headroom = 8;
 	assert_int_equal(dp_pkt_forward(&p, &fw), -ETIMEDOUT);
 	assert_memory_equal(buf, saved, len);
-	fw4.vlan_tci = 0;	/* the untagged IPv4 path */
 	assert_int_equal(dp_pkt_forward(&p, &fw4), -ETIMEDOUT);
 	assert_memory_equal(buf, saved, len);
 	len = build(buf, &rtp4, NULL);
