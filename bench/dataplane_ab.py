@@ -64,16 +64,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix="sbc-ab-") as work:
         pages = bench.Hugepages(work)
         try:
-            why = pages.start(bench.huge_pages_for(max(flows), max(flows)))
-            if why:
-                print("dataplane_ab: no hugepages (%s): --no-huge" % why,
-                      file=sys.stderr)
-            huge = None if why else pages.mnt
-            bench.write_arp_pcap(os.path.join(work, "arp.pcap"))
+            huge = bench.prepare(work, pages, max(flows), False,
+                                 "dataplane_ab")
             for r in range(args.rounds):
                 for n in flows:
-                    active = n if huge else min(n, bench.ACTIVE_1M_NO_HUGE)
-                    a, b = (max(bench.relay(x, work, n, active, huge))
+                    a, b = (max(bench.relay(x, work, n,
+                                            bench.active_flows(n, huge), huge))
                             for x in builds)
                     ratios[n].append(b / a)
                     print("round %d, %d flows: A %.3f, B %.3f Mpps, B/A %.3f"

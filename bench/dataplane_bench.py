@@ -249,6 +249,26 @@ class Hugepages:
             self.added = 0
 
 
+def prepare(work, pages, max_flows, no_huge, prog):
+    """The run's memory and neighbour capture in @work: @pages (a
+    Hugepages of @work) started for @max_flows flows unless @no_huge, a
+    message from @prog when it falls back to --no-huge; returns the
+    hugetlbfs mount, or None."""
+    why = "--no-huge given" if no_huge else \
+        pages.start(huge_pages_for(max_flows, max_flows))
+    if why:
+        print("%s: no hugepages (%s): --no-huge" % (prog, why),
+              file=sys.stderr)
+    write_arp_pcap(os.path.join(work, "arp.pcap"))
+    return None if why else pages.mnt
+
+
+def active_flows(n_flows, huge):
+    """How many of @n_flows flows receive packets: all on hugepages, at
+    most ACTIVE_1M_NO_HUGE without (see the header)."""
+    return n_flows if huge else min(n_flows, ACTIVE_1M_NO_HUGE)
+
+
 def eal_mem_args(huge, mem_mb):
     """EAL memory options: on the mount (files unlinked once mapped, so
     none is left holding pages), or --no-huge with @mem_mb of malloc."""
@@ -445,14 +465,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="sbc-bench-") as work:
         pages = Hugepages(work)
         try:
-            why = "--no-huge given" if sys.argv[2:] else \
-                pages.start(huge_pages_for(1000000, 1000000))
-            if why:
-                print("dataplane_bench: no hugepages (%s): --no-huge" % why,
-                      file=sys.stderr)
-            huge = None if why else pages.mnt
-            active_1m = 1000000 if huge else ACTIVE_1M_NO_HUGE
-            write_arp_pcap(os.path.join(work, "arp.pcap"))
+            huge = prepare(work, pages, 1000000, bool(sys.argv[2:]),
+                           "dataplane_bench")
+            active_1m = active_flows(1000000, huge)
             # interleaved, so that a neighbour's load hits both alike
             for _ in range(ROUNDS):
                 k += relay(build, work, 1000, 1000, huge)
